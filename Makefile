@@ -1,0 +1,44 @@
+# cnpc: the CNI NetworkPolicy conformance suite. `make help` lists the targets.
+SHELL := /bin/bash
+GO ?= go
+export GOFLAGS ?= -mod=mod
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -X github.com/cnpc-dev/cnpc/internal/version.Version=$(VERSION) -X github.com/cnpc-dev/cnpc/internal/version.Commit=$(COMMIT)
+CNI ?=
+FOCUS ?=
+LABELS ?=
+KEEP ?=
+
+.PHONY: help build test test-deps lint bench probe-image conformance report-screenshot clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
+
+build: ## build the CLI at bin/cnpc
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/cnpc ./cmd/cnpc
+
+test-deps: ## install what the tests need (Debian packages) when missing
+	@./hack/test-deps.sh
+
+test: test-deps build ## run every test (cluster suites are skipped by -short)
+	$(GO) test -short -count=1 ./...
+
+lint: ## go vet, staticcheck, gofmt and the package import map
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	@./hack/check-imports.sh
+
+bench: ## run the benchmarks (engine predict, probe batches)
+	$(GO) test -run '^$$' -bench . -benchmem ./engine/... ./probes/...
+
+probe-image: ## build the probe image (FROM scratch, static binary)
+	@./hack/probe-image.sh
+
+conformance: build ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
+	@if [ -z "$(CNI)" ]; then echo "usage: make conformance CNI=<kindnet|calico|cilium|antrea|kube-router|flannel|custom> [FOCUS=re] [LABELS=expr] [KEEP=1]" >&2; exit 2; fi
+	./bin/cnpc run --cni "$(CNI)" $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(KEEP),--keep)
+
+clean: ## remove build outputs
+	rm -rf bin

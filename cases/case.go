@@ -1,0 +1,55 @@
+package cases
+
+import (
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+// Case is one conformance scenario: a topology and the steps applied to it. After every step the
+// whole topology is probed and compared with the engine's prediction.
+type Case struct {
+	Name        string
+	Description string
+	// Source names the document (or upstream test) the scenario comes from.
+	Source   string
+	Features []Feature
+	// Topology is the case's own topology; nil means the standard topology (see Standard).
+	Topology *Topology
+	Steps    []Step
+	// File is the path the case was loaded from, for messages; empty for generated cases.
+	File string
+}
+
+// Step is one change to the cluster. Changes apply in this order: namespace and pod additions,
+// label changes, policy deletions, policy applications, pod and namespace deletions.
+type Step struct {
+	Name               string
+	Apply              []networkingv1.NetworkPolicy
+	Delete             []PolicyRef
+	SetPodLabels       []PodLabels
+	SetNamespaceLabels []NamespaceLabels
+	// Extensions used by the generator: topology changes during a case.
+	AddNamespaces    []Namespace
+	AddPods          []Pod
+	DeletePods       []PeerKey
+	DeleteNamespaces []string
+}
+
+// PolicyRef names a NetworkPolicy.
+type PolicyRef struct {
+	Namespace string
+	Name      string
+}
+
+func (r PolicyRef) String() string { return r.Namespace + "/" + r.Name }
+
+// PodLabels replaces the labels of a pod.
+type PodLabels struct {
+	Pod    PeerKey
+	Labels map[string]string
+}
+
+// NamespaceLabels replaces the labels of a namespace (kubernetes.io/metadata.name stays implied).
+type NamespaceLabels struct {
+	Namespace string
+	Labels    map[string]string
+}
