@@ -1,0 +1,79 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+)
+
+// Exit codes CI can act on (STYLE.md, "The CLI").
+const (
+	exitOK          = 0
+	exitMismatch    = 1
+	exitBadInput    = 2
+	exitEnvironment = 3
+)
+
+// codedError carries the exit code an error should end the process with.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// usageErrorf and inputError mark bad usage or bad input files (exit 2).
+func usageErrorf(format string, a ...any) error {
+	return &codedError{code: exitBadInput, err: fmt.Errorf(format, a...)}
+}
+
+func inputError(err error) error { return &codedError{code: exitBadInput, err: err} }
+
+// envError marks an environment or infrastructure failure (exit 3).
+func envError(err error) error { return &codedError{code: exitEnvironment, err: err} }
+
+// mismatchError marks a run whose verdicts did not all match (exit 1).
+func mismatchError(err error) error { return &codedError{code: exitMismatch, err: err} }
+
+func exitCode(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var c *codedError
+	if errors.As(err, &c) {
+		return c.code
+	}
+	return exitEnvironment
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting, writing usage to s.Err.
+func newFlagSet(name string, s streams) *flag.FlagSet {
+	fs := flag.NewFlagSet("cnpc "+name, flag.ContinueOnError)
+	fs.SetOutput(s.Err)
+	return fs
+}
+
+// parseFlags parses args into fs and turns a parse failure into a usage error. Go's flag package
+// stops at the first non-flag argument; parseFlags lets flags and positional arguments mix
+// (cnpc predict CASE.yaml --output json) and returns the positional ones.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageErrorf("%v", err)
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
