@@ -1,0 +1,97 @@
+package reports
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/engine"
+)
+
+// smallRun is a minimal valid run: one case, one step, two peers, one target.
+func smallRun() *Run {
+	return &Run{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Version: "v0.1.0", Commit: "abc1234"},
+		CNI:           CNI{Name: "kindnet", Version: "v1.2.3"},
+		Cluster:       Cluster{KubernetesVersion: "v1.35.0", Nodes: 2, IPFamily: "ipv4"},
+		Start:         time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC),
+		End:           time.Date(2026, 11, 23, 12, 5, 0, 0, time.UTC),
+		Options:       Options{ConvergeTimeout: Duration(30 * time.Second), ProbeTimeout: Duration(time.Second), Attempts: 3},
+		Cases: []Case{{
+			Name: "deny-all", Features: []cases.Feature{cases.FeatureDenyAll}, Verdict: Pass, Duration: Duration(2 * time.Second),
+			Steps: []Step{{
+				Peers: []cases.PeerKey{"x/a", "x/b"}, Targets: []string{"TCP/80"}, Verdict: Pass, Polls: 1,
+				Cells: []Cell{{From: "x/a", To: "x/b", Port: 80, Protocol: "TCP", Predicted: engine.Denied,
+					Observed: cases.Timeout, Attempts: []cases.Outcome{cases.Timeout}, Class: Match}},
+			}},
+		}},
+	}
+}
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	t.Parallel()
+	want := smallRun()
+	path := filepath.Join(t.TempDir(), "run.json")
+	if err := Write(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	t.Parallel()
+	var valid bytes.Buffer
+	if err := Encode(&valid, smallRun()); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		edit func(string) string
+		want string
+	}{
+		{"other schema version", func(s string) string {
+			return strings.Replace(s, SchemaVersion, "cnpc.dev/results/v9", 1)
+		}, `schemaVersion: found "cnpc.dev/results/v9", expected "cnpc.dev/results/v1"`},
+		{"bad outcome and class together", func(s string) string {
+			s = strings.Replace(s, `"observed": "timeout"`, `"observed": "blocked"`, 1)
+			return strings.Replace(s, `"class": "match"`, `"class": "ok"`, 1)
+		}, `cases[0].steps[0].cells[0].observed: found "blocked", expected one of [connected refused timeout unsupported error]` + "\n" +
+			`cases[0].steps[0].cells[0].class: found "ok", expected one of [match mismatch unsupported implementation-defined flaky error]`},
+		{"cell outside the peers", func(s string) string {
+			return strings.Replace(s, `"to": "x/b"`, `"to": "y/b"`, 1)
+		}, `cases[0].steps[0].cells[0].to: found "y/b", expected one of the step's peers`},
+		{"wrong JSON type, with position", func(s string) string {
+			return strings.Replace(s, `"nodes": 2`, `"nodes": "two"`, 1)
+		}, `13:14: cluster.nodes: found JSON string, expected int`},
+		{"unknown field", func(s string) string {
+			return strings.Replace(s, `"nodes": 2`, `"nodes": 2, "zone": "a"`, 1)
+		}, `json: unknown field "zone"`},
+		{"bad duration", func(s string) string {
+			return strings.Replace(s, `"duration": "2s"`, `"duration": "2 seconds"`, 1)
+		}, `duration: found "2 seconds", expected a string such as "1.5s"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Decode(strings.NewReader(tt.edit(valid.String())))
+			if err == nil {
+				t.Fatalf("Decode: no error, want %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Decode error:\n%s\nwant it to contain:\n%s", err, tt.want)
+			}
+		})
+	}
+}

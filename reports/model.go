@@ -1,0 +1,124 @@
+package reports
+
+import (
+	"time"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/engine"
+)
+
+// SchemaVersion names the version of the results document. Read refuses any other value: a
+// change that old readers would misread gets a new version (reports/README.md).
+const SchemaVersion = "cnpc.dev/results/v1"
+
+// Run is the results of one run of the suite against one cluster: one JSON document. Every writer
+// reads only this, so an old run can be re-rendered without the cluster.
+type Run struct {
+	SchemaVersion string    `json:"schemaVersion"`
+	Tool          Tool      `json:"tool"`
+	CNI           CNI       `json:"cni"`
+	Cluster       Cluster   `json:"cluster"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	Options       Options   `json:"options"`
+	// Unsupported lists the capabilities this cluster lacks, each with the reason, e.g.
+	// "sctp: kernel has no SCTP". Cases that need one are reported as unsupported, never as passes.
+	Unsupported []string `json:"unsupported,omitempty"`
+	Cases       []Case   `json:"cases"`
+}
+
+// Tool identifies the cnpc build that made the run.
+type Tool struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+}
+
+// CNI identifies the network plugin under test; Version is read from the running cluster.
+type CNI struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// String returns "name@version", the column heading of the support matrix.
+func (c CNI) String() string {
+	if c.Version == "" {
+		return c.Name
+	}
+	return c.Name + "@" + c.Version
+}
+
+// Cluster describes the cluster the run used.
+type Cluster struct {
+	KubernetesVersion string `json:"kubernetesVersion"`
+	KindVersion       string `json:"kindVersion,omitempty"`
+	Nodes             int    `json:"nodes"`
+	// IPFamily is ipv4, ipv6 or dual.
+	IPFamily string `json:"ipFamily"`
+	Kernel   string `json:"kernel,omitempty"`
+}
+
+// Options are the settings the run was made with.
+type Options struct {
+	ConvergeTimeout Duration `json:"convergeTimeout"`
+	ProbeTimeout    Duration `json:"probeTimeout"`
+	// Attempts is the maximum number of probes per cell.
+	Attempts int    `json:"attempts"`
+	Focus    string `json:"focus,omitempty"`
+	Labels   string `json:"labels,omitempty"`
+}
+
+// Case is the result of one conformance case.
+type Case struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description,omitempty"`
+	Source      string          `json:"source,omitempty"`
+	Features    []cases.Feature `json:"features"`
+	Verdict     Verdict         `json:"verdict"`
+	// Reason says why the case was skipped, unsupported, implementation-defined or an error.
+	Reason   string   `json:"reason,omitempty"`
+	Duration Duration `json:"duration"`
+	Steps    []Step   `json:"steps"`
+}
+
+// Step is the result of one step of a case: what was in force, and every probed cell.
+type Step struct {
+	Index int    `json:"index"`
+	Name  string `json:"name,omitempty"`
+	// Policies is the YAML of the NetworkPolicies in force during the step, as applied.
+	Policies string `json:"policies"`
+	// Peers are the rows and columns of the step's tables, in topology order.
+	Peers []cases.PeerKey `json:"peers"`
+	// Targets are the tables' targets in table order, each as engine.Target renders it: "TCP/80".
+	Targets []string `json:"targets"`
+	// ConvergeTime is how long the observations took to match (or, on a mismatch, until the
+	// converge timeout); Polls is how many full probe rounds that took.
+	ConvergeTime Duration `json:"convergeTime"`
+	Polls        int      `json:"polls"`
+	Verdict      Verdict  `json:"verdict"`
+	// Cells lists every probed (from, to, target); a destination that does not serve a target
+	// has no cell.
+	Cells []Cell `json:"cells"`
+}
+
+// Cell is one probed connection: what the engine predicted, what the probes observed.
+type Cell struct {
+	From      cases.PeerKey  `json:"from"`
+	To        cases.PeerKey  `json:"to"`
+	Port      int32          `json:"port"`
+	Protocol  string         `json:"protocol"`
+	Predicted engine.Verdict `json:"predicted"`
+	// Observed is the outcome the class was decided on; Attempts holds every attempt, in order.
+	Observed cases.Outcome   `json:"observed"`
+	Attempts []cases.Outcome `json:"attempts,omitempty"`
+	Class    Class           `json:"class"`
+	// Explanation is the engine's explanation of the prediction, set for mismatches.
+	Explanation string `json:"explanation,omitempty"`
+	// Detail is the probe's raw result (e.g. the error text), set when it helps to read a mismatch
+	// or an error.
+	Detail string `json:"detail,omitempty"`
+}
+
+// Target returns the cell's target.
+func (c Cell) Target() (engine.Target, error) {
+	return engine.ParseTarget(c.Protocol + "/" + itoa(c.Port))
+}

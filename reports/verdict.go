@@ -1,0 +1,86 @@
+package reports
+
+// Verdict is the result of a case or a step: a closed vocabulary.
+type Verdict string
+
+const (
+	// Pass: every cell matched the prediction.
+	Pass Verdict = "pass"
+	// Fail: at least one conclusive cell differed from the prediction.
+	Fail Verdict = "fail"
+	// Skipped: the case was not run (filtered out, or a reason given).
+	Skipped Verdict = "skipped"
+	// Unsupported: the cluster lacks a capability the case needs (Run.Unsupported says which).
+	// Never a pass and never a failure.
+	Unsupported Verdict = "unsupported"
+	// ImplementationDefined: the specification leaves the observed behaviour to the plugin.
+	ImplementationDefined Verdict = "implementation-defined"
+	// Error: the case could not be checked (setup failed, probes failed). Never read as a pass.
+	Error Verdict = "error"
+)
+
+// Verdicts lists every Verdict, in the order summaries show them.
+var Verdicts = []Verdict{Pass, Fail, Error, Unsupported, ImplementationDefined, Skipped}
+
+// Valid reports whether v is one of Verdicts.
+func (v Verdict) Valid() bool {
+	switch v {
+	case Pass, Fail, Skipped, Unsupported, ImplementationDefined, Error:
+		return true
+	}
+	return false
+}
+
+// Judged reports whether the verdict says something about the plugin's conformance: pass, fail
+// and error count towards pass rates; skipped, unsupported and implementation-defined do not.
+func (v Verdict) Judged() bool {
+	switch v {
+	case Pass, Fail, Error:
+		return true
+	case Skipped, Unsupported, ImplementationDefined:
+		return false
+	}
+	return false
+}
+
+// Class is how one cell's observation compares with its prediction: a closed vocabulary.
+type Class string
+
+const (
+	// Match: the observation agrees with the prediction (connected for allowed; refused or timeout
+	// for denied).
+	Match Class = "match"
+	// Mismatch: a conclusive observation disagrees with the prediction.
+	Mismatch Class = "mismatch"
+	// ClassUnsupported: the probe could not be made here (e.g. SCTP without kernel support).
+	ClassUnsupported Class = "unsupported"
+	// ClassImplementationDefined: the specification allows either outcome for this cell.
+	ClassImplementationDefined Class = "implementation-defined"
+	// Flaky: the attempts disagreed with each other.
+	Flaky Class = "flaky"
+	// ClassError: the probe failed; it says nothing about policy.
+	ClassError Class = "error"
+)
+
+// Classes lists every Class.
+var Classes = []Class{Match, Mismatch, ClassUnsupported, ClassImplementationDefined, Flaky, ClassError}
+
+// Valid reports whether c is one of Classes.
+func (c Class) Valid() bool {
+	switch c {
+	case Match, Mismatch, ClassUnsupported, ClassImplementationDefined, Flaky, ClassError:
+		return true
+	}
+	return false
+}
+
+// Wrong reports whether the cell needs a reader's attention: a mismatch, a flaky cell or an error.
+func (c Class) Wrong() bool {
+	switch c {
+	case Mismatch, Flaky, ClassError:
+		return true
+	case Match, ClassUnsupported, ClassImplementationDefined:
+		return false
+	}
+	return false
+}
