@@ -1,0 +1,156 @@
+package reports
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// The JUnit XML document, in the shape Jenkins, GitLab and GitHub test reporters read (Ant's
+// JUnit format). testdata/junit.xsd is the schema the test validates against.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Skipped   *junitMessage `xml:"skipped"`
+	Failure   *junitMessage `xml:"failure"`
+	Error     *junitMessage `xml:"error"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",cdata"`
+}
+
+// WriteJUnit writes the run as JUnit XML: one testsuite for the run, one testcase per case. A
+// failing case's failure text is its truth-table diff (WriteCaseText); an error case carries an
+// error; skipped, unsupported and implementation-defined cases are <skipped> with the verdict
+// and reason in the message, so none of them reads as a pass.
+func WriteJUnit(w io.Writer, r *Run) error {
+	s := junitSuite{Name: "cnpc " + r.CNI.String(), Time: seconds(r.End.Sub(r.Start)),
+		Timestamp: r.Start.UTC().Format(time.RFC3339), Properties: junitProperties(r)}
+	for _, c := range r.Cases {
+		jc, err := junitTestcase(r, c)
+		if err != nil {
+			return err
+		}
+		s.Tests++
+		switch {
+		case jc.Failure != nil:
+			s.Failures++
+		case jc.Error != nil:
+			s.Errors++
+		case jc.Skipped != nil:
+			s.Skipped++
+		}
+		s.Cases = append(s.Cases, jc)
+	}
+	doc := junitSuites{Name: "cnpc", Tests: s.Tests, Failures: s.Failures, Errors: s.Errors, Skipped: s.Skipped,
+		Time: s.Time, Suites: []junitSuite{s}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("junit: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func junitTestcase(r *Run, c Case) (junitCase, error) {
+	jc := junitCase{Name: c.Name, Classname: "cnpc." + r.CNI.Name, Time: seconds(time.Duration(c.Duration))}
+	var text strings.Builder
+	if err := WriteCaseText(&text, c); err != nil {
+		return jc, err
+	}
+	switch c.Verdict {
+	case Pass:
+	case Fail:
+		jc.Failure = &junitMessage{Message: failureMessage(c), Type: "mismatch", Text: text.String()}
+	case Error:
+		jc.Error = &junitMessage{Message: c.Reason, Type: "error", Text: text.String()}
+	case Skipped, Unsupported, ImplementationDefined:
+		msg := string(c.Verdict)
+		if c.Reason != "" {
+			msg += ": " + c.Reason
+		}
+		jc.Skipped = &junitMessage{Message: msg}
+	}
+	return jc, nil
+}
+
+// failureMessage counts the wrong cells of a case, e.g. "12 mismatched, 1 flaky of 54 cells".
+func failureMessage(c Case) string {
+	n := map[Class]int{}
+	total := 0
+	for _, s := range c.Steps {
+		for _, cell := range s.Cells {
+			n[cell.Class]++
+			total++
+		}
+	}
+	var parts []string
+	for _, k := range []struct {
+		class Class
+		word  string
+	}{{Mismatch, "mismatched"}, {Flaky, "flaky"}, {ClassError, "probe errors"}} {
+		if n[k.class] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[k.class], k.word))
+		}
+	}
+	if len(parts) == 0 {
+		return c.Reason
+	}
+	return fmt.Sprintf("%s of %d cells", strings.Join(parts, ", "), total)
+}
+
+func junitProperties(r *Run) []junitProperty {
+	p := []junitProperty{
+		{"cnpc.version", r.Tool.Version}, {"cnpc.commit", r.Tool.Commit},
+		{"cni.name", r.CNI.Name}, {"cni.version", r.CNI.Version},
+		{"kubernetes.version", r.Cluster.KubernetesVersion}, {"kind.version", r.Cluster.KindVersion},
+		{"cluster.nodes", fmt.Sprint(r.Cluster.Nodes)}, {"cluster.ipFamily", r.Cluster.IPFamily},
+		{"cluster.kernel", r.Cluster.Kernel},
+	}
+	for i, u := range r.Unsupported {
+		p = append(p, junitProperty{fmt.Sprintf("unsupported.%d", i), u})
+	}
+	return p
+}
+
+// seconds formats a duration as JUnit's decimal seconds.
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
