@@ -56,9 +56,9 @@ func isolatedBy(policy, dir string) func(from, to cases.PeerKey, target string) 
 func testCatalog() []testCase {
 	return []testCase{
 		{name: "allow-all-baseline", description: "With no policy every pod reaches every pod on every port.",
-			source: "kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies",
+			source:   "kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies",
 			features: []cases.Feature{cases.FeatureAllowAll, cases.FeatureTCP, cases.FeatureUDP, cases.FeatureSCTP},
-			steps: []testStep{{name: "no policies", allowed: always}}},
+			steps:    []testStep{{name: "no policies", allowed: always}}},
 		{name: "deny-all-ingress", description: "A policy selecting every pod of x with no ingress rule isolates x for ingress.",
 			source: "upstream: should support a 'default-deny-ingress' policy", features: []cases.Feature{cases.FeatureDenyAll, cases.FeatureIngress, cases.FeatureUpstream},
 			steps: []testStep{{name: "apply deny-all-ingress",
