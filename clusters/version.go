@@ -1,0 +1,61 @@
+package clusters
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// CNIVersion reads the running CNI's version for the report: the tag of the image of the
+// profile's VersionFrom container. It returns the profile's pinned version when the profile
+// names no container.
+func (c *Cluster) CNIVersion(ctx context.Context) (string, error) {
+	ref := c.Profile.VersionFrom
+	if ref.Name == "" {
+		return c.Profile.Version, nil
+	}
+	cs, err := c.Clientset()
+	if err != nil {
+		return "", fmt.Errorf("cni version: %w", err)
+	}
+	var spec corev1.PodSpec
+	switch ref.Kind {
+	case "DaemonSet":
+		ds, err := cs.AppsV1().DaemonSets(ref.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
+		if err != nil {
+			return "", fmt.Errorf("cni version from %s: %w", ref, err)
+		}
+		spec = ds.Spec.Template.Spec
+	case "Deployment":
+		d, err := cs.AppsV1().Deployments(ref.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
+		if err != nil {
+			return "", fmt.Errorf("cni version from %s: %w", ref, err)
+		}
+		spec = d.Spec.Template.Spec
+	default:
+		return "", fmt.Errorf("cni version from %s: kind %q, expected DaemonSet or Deployment", ref, ref.Kind)
+	}
+	for _, ctr := range spec.Containers {
+		if ctr.Name == ref.Container {
+			return ImageTag(ctr.Image), nil
+		}
+	}
+	return "", fmt.Errorf("cni version from %s: no such container", ref)
+}
+
+// ImageTag returns the tag of an image reference ("repo/name:v1.2@sha256:..." -> "v1.2"), or the
+// digest when there is no tag, or "latest" when there is neither.
+func ImageTag(image string) string {
+	ref, digest, _ := strings.Cut(image, "@")
+	name := ref[strings.LastIndex(ref, "/")+1:]
+	if _, tag, ok := strings.Cut(name, ":"); ok {
+		return tag
+	}
+	if digest != "" {
+		return digest
+	}
+	return "latest"
+}
