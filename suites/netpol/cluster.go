@@ -1,0 +1,36 @@
+package netpol
+
+import (
+	"fmt"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/e2e-framework/klient"
+	"sigs.k8s.io/e2e-framework/pkg/envconf"
+)
+
+// Cluster is the cluster under test: e2e-framework's klient for objects and a client-go clientset
+// for exec, both from one explicit kubeconfig.
+type Cluster struct {
+	Client klient.Client
+	exec   kubernetes.Interface
+	rest   *rest.Config
+}
+
+// Connect builds the clients from kubeconfig. It uses envconf's NewClient, which returns an error,
+// rather than NewFromFlags (which exits) or Client (which panics) (STYLE.md §6).
+func Connect(kubeconfig string) (*Cluster, error) {
+	client, err := envconf.NewWithKubeConfig(kubeconfig).NewClient()
+	if err != nil {
+		return nil, fmt.Errorf("connect with kubeconfig %s: %w", kubeconfig, err)
+	}
+	// Every round execs into every source pod at once; client-go's default client-side limit
+	// (5 requests/s, bursts of 10) would serialise them, so the exec client gets its own budget.
+	cfg := rest.CopyConfig(client.RESTConfig())
+	cfg.QPS, cfg.Burst = 200, 400
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect with kubeconfig %s: exec client: %w", kubeconfig, err)
+	}
+	return &Cluster{Client: client, exec: cs, rest: cfg}, nil
+}

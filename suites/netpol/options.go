@@ -1,0 +1,63 @@
+package netpol
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Options are what `cnpc run` passes to the compiled suite as flags.
+type Options struct {
+	// Kubeconfig is the cluster to test; empty means the suite is skipped.
+	Kubeconfig string
+	// CNI and CNIVersion name the implementation under test, for the report.
+	CNI        string
+	CNIVersion string
+	// ProbeImage runs in every probe pod and external host; it must already be on the nodes
+	// (pods use imagePullPolicy Never) and, for externals, in the local docker.
+	ProbeImage string
+	// Results is the path of the JSON results file, rewritten after every case.
+	Results string
+	// ConvergeTimeout bounds how long a step may take to reach the prediction.
+	ConvergeTimeout time.Duration
+	// ReadyTimeout bounds waiting for pods and namespaces.
+	ReadyTimeout time.Duration
+	// ProbeTimeout is the per-attempt timeout inside the probe; Attempts bounds the attempts.
+	ProbeTimeout time.Duration
+	Attempts     int
+	// DockerNetwork is the docker network external hosts join (kind's is "kind").
+	DockerNetwork string
+}
+
+// DefaultOptions returns the defaults of every option but the cluster ones.
+func DefaultOptions() Options {
+	return Options{
+		ProbeImage:      "localhost/cnpc/probe:dev",
+		ConvergeTimeout: 30 * time.Second,
+		ReadyTimeout:    3 * time.Minute,
+		ProbeTimeout:    time.Second,
+		Attempts:        1,
+		DockerNetwork:   "kind",
+	}
+}
+
+// Validate reports every bad option at once.
+func (o Options) Validate() error {
+	var errs []error
+	if o.ProbeImage == "" {
+		errs = append(errs, errors.New("--probe-image: empty, expected an image already loaded into the nodes"))
+	}
+	if o.ConvergeTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("--converge-timeout: found %s, expected a positive duration", o.ConvergeTimeout))
+	}
+	if o.ReadyTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("--ready-timeout: found %s, expected a positive duration", o.ReadyTimeout))
+	}
+	if o.ProbeTimeout <= 0 || o.ProbeTimeout >= o.ConvergeTimeout {
+		errs = append(errs, fmt.Errorf("--probe-timeout: found %s, expected a positive duration below --converge-timeout", o.ProbeTimeout))
+	}
+	if o.Attempts < 1 || o.Attempts > 5 {
+		errs = append(errs, fmt.Errorf("--probe-attempts: found %d, expected 1 to 5", o.Attempts))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,154 @@
+package netpol
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/cnpc-dev/cnpc/cases"
+)
+
+// Nodes returns the names of the Ready nodes, sorted. Probe pods are spread over them in topology
+// order, so that the standard topology has pairs on one node and pairs across nodes.
+func (c *Cluster) Nodes(ctx context.Context) ([]string, error) {
+	var list corev1.NodeList
+	if err := c.Client.Resources().List(ctx, &list); err != nil {
+		return nil, fmt.Errorf("list nodes: %w", err)
+	}
+	var names []string
+	for _, n := range list.Items {
+		for _, cond := range n.Status.Conditions {
+			if cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue {
+				names = append(names, n.Name)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no Ready node among %d nodes", len(list.Items))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// ensurePods makes the probe pods of every topology namespace match the topology: pods that are
+// not in it are deleted, pods that serve other ports (or run another image) are replaced, labels
+// are patched, and missing pods are created on node i mod len(nodes).
+func (c *Cluster) ensurePods(ctx context.Context, topo cases.Topology, image string, nodes []string, timeout time.Duration) error {
+	want := map[cases.PeerKey]int{}
+	for i, p := range topo.Pods {
+		want[p.Key()] = i
+	}
+	present := map[cases.PeerKey]bool{}
+	var errs []error
+	for _, ns := range topo.Namespaces {
+		var list corev1.PodList
+		if err := c.Client.Resources(ns.Name).List(ctx, &list); err != nil {
+			return fmt.Errorf("list pods in %s: %w", ns.Name, err)
+		}
+		for i := range list.Items {
+			cur := &list.Items[i]
+			key := cases.PodKey(cur.Namespace, cur.Name)
+			idx, ok := want[key]
+			keep := ok && cur.DeletionTimestamp == nil && cur.Annotations[specAnnotation] == podSpecKey(topo.Pods[idx], image) &&
+				cur.Status.Phase != corev1.PodFailed && cur.Status.Phase != corev1.PodSucceeded
+			if keep {
+				present[key] = true
+				if err := c.patchLabels(ctx, cur, cur.Labels, copyLabels(topo.Pods[idx].Labels)); err != nil {
+					errs = append(errs, fmt.Errorf("label pod %s: %w", key, err))
+				}
+				continue
+			}
+			if err := c.deletePod(ctx, cur, timeout); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for i, p := range topo.Pods {
+		if present[p.Key()] {
+			continue
+		}
+		if err := c.Client.Resources().Create(ctx, podObject(p, image, nodes[i%len(nodes)])); err != nil {
+			errs = append(errs, fmt.Errorf("create pod %s: %w", p.Key(), err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Cluster) deletePod(ctx context.Context, pod *corev1.Pod, timeout time.Duration) error {
+	key := cases.PodKey(pod.Namespace, pod.Name)
+	if err := c.Client.Resources().Delete(ctx, pod); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("delete pod %s: %w", key, err)
+	}
+	return c.waitGone(ctx, "pod "+key.String(), &corev1.Pod{}, pod.Name, pod.Namespace, timeout)
+}
+
+// waitPodsReady polls until every topology pod is Running, Ready and has an IP, and returns the
+// IPs. A pod that cannot start (image missing on the node, crash loop) ends the wait at once.
+func (c *Cluster) waitPodsReady(ctx context.Context, topo cases.Topology, timeout time.Duration) (map[cases.PeerKey]string, error) {
+	ips := map[cases.PeerKey]string{}
+	var fatal error
+	err := Poll(ctx, "wait for probe pods", 250*time.Millisecond, timeout, func(ctx context.Context) (bool, error) {
+		var pending []string
+		for _, p := range topo.Pods {
+			if _, ok := ips[p.Key()]; ok {
+				continue
+			}
+			var pod corev1.Pod
+			if err := c.Client.Resources().Get(ctx, p.Name, p.Namespace, &pod); err != nil {
+				pending = append(pending, fmt.Sprintf("%s: %v", p.Key(), err))
+				continue
+			}
+			ip, why, bad := podReady(&pod)
+			if bad {
+				fatal = fmt.Errorf("pod %s cannot start: %s", p.Key(), why)
+				return true, nil
+			}
+			if ip == "" {
+				pending = append(pending, fmt.Sprintf("%s: %s", p.Key(), why))
+				continue
+			}
+			ips[p.Key()] = ip
+		}
+		if len(pending) > 0 {
+			return false, errors.New("not ready: " + strings.Join(pending, "; "))
+		}
+		return true, nil
+	})
+	if fatal != nil {
+		return nil, fatal
+	}
+	return maps.Clone(ips), err
+}
+
+// podReady returns the pod's IP once it is Running and Ready; otherwise why not, and whether it
+// will never get there without a change (bad is true).
+func podReady(pod *corev1.Pod) (ip, why string, bad bool) {
+	for _, cs := range pod.Status.ContainerStatuses {
+		if w := cs.State.Waiting; w != nil {
+			switch w.Reason {
+			case "ErrImageNeverPull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerError", "RunContainerError":
+				return "", w.Reason + ": " + w.Message, true
+			}
+			return "", "waiting: " + w.Reason, false
+		}
+	}
+	if pod.Status.Phase != corev1.PodRunning {
+		return "", "phase " + string(pod.Status.Phase), pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded
+	}
+	for _, cond := range pod.Status.Conditions {
+		if cond.Type == corev1.PodReady && cond.Status != corev1.ConditionTrue {
+			return "", "not Ready", false
+		}
+	}
+	if pod.Status.PodIP == "" {
+		return "", "no IP yet", false
+	}
+	return pod.Status.PodIP, "", false
+}

@@ -1,0 +1,93 @@
+package netpol
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+
+	"github.com/cnpc-dev/cnpc/cases"
+)
+
+// Reconcile makes the cluster match one state of a case: the topology's namespaces (labels),
+// probe pods (ports, labels) and exactly the given policies in the topology's namespaces. It is
+// declarative, so the same call sets up a case, applies a step, and restores the standard
+// topology between cases. It returns the pods' real IPs once every pod is Ready.
+func (c *Cluster) Reconcile(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, image string, nodes []string, timeout time.Duration) (map[cases.PeerKey]string, error) {
+	var errs []error
+	for _, ns := range topo.Namespaces {
+		if err := c.ensureNamespace(ctx, ns, timeout); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := c.ensurePolicies(ctx, topo.Namespaces, policies); err != nil {
+		return nil, err
+	}
+	if err := c.ensurePods(ctx, topo, image, nodes, timeout); err != nil {
+		return nil, err
+	}
+	return c.waitPodsReady(ctx, topo, timeout)
+}
+
+// ensurePolicies deletes every policy of the namespaces that is not wanted, updates those whose
+// spec or labels differ, and creates the missing ones. Policies are applied with klient, never
+// kubectl, so every error names the policy.
+func (c *Cluster) ensurePolicies(ctx context.Context, namespaces []cases.Namespace, want []networkingv1.NetworkPolicy) error {
+	wanted := map[cases.PolicyRef]*networkingv1.NetworkPolicy{}
+	for i := range want {
+		wanted[cases.PolicyRef{Namespace: want[i].Namespace, Name: want[i].Name}] = &want[i]
+	}
+	have := map[cases.PolicyRef]*networkingv1.NetworkPolicy{}
+	var errs []error
+	for _, ns := range namespaces {
+		var list networkingv1.NetworkPolicyList
+		if err := c.Client.Resources(ns.Name).List(ctx, &list); err != nil {
+			return fmt.Errorf("list policies in %s: %w", ns.Name, err)
+		}
+		for i := range list.Items {
+			cur := &list.Items[i]
+			ref := cases.PolicyRef{Namespace: cur.Namespace, Name: cur.Name}
+			if _, ok := wanted[ref]; ok {
+				have[ref] = cur
+				continue
+			}
+			if err := c.Client.Resources().Delete(ctx, cur); err != nil && !apierrors.IsNotFound(err) {
+				errs = append(errs, fmt.Errorf("delete policy %s: %w", ref, err))
+			}
+		}
+	}
+	for ref, w := range wanted {
+		if err := c.applyPolicy(ctx, ref, w, have[ref]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Cluster) applyPolicy(ctx context.Context, ref cases.PolicyRef, want, cur *networkingv1.NetworkPolicy) error {
+	if cur == nil {
+		obj := want.DeepCopy()
+		obj.ResourceVersion = ""
+		if err := c.Client.Resources().Create(ctx, obj); err != nil {
+			return fmt.Errorf("apply policy %s: %w", ref, err)
+		}
+		return nil
+	}
+	if apiequality.Semantic.DeepEqual(cur.Spec, want.Spec) && apiequality.Semantic.DeepEqual(cur.Labels, want.Labels) {
+		return nil
+	}
+	obj := cur.DeepCopy()
+	obj.Spec = *want.Spec.DeepCopy()
+	obj.Labels = copyLabels(want.Labels)
+	if err := c.Client.Resources().Update(ctx, obj); err != nil {
+		return fmt.Errorf("update policy %s: %w", ref, err)
+	}
+	return nil
+}
