@@ -1,0 +1,174 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// DefaultMarkdownLimit caps the Markdown summary's size. GitHub refuses a job summary over 1 MiB;
+// a summary is meant to be read at a glance, so the default is far below that.
+const DefaultMarkdownLimit = 64 << 10
+
+// WriteMarkdown writes the run's summary: header, totals, pass rate per feature, the failing
+// cases with their diffs and the cases that were not judged. Failing cases are added in run
+// order while the document stays under limit bytes (DefaultMarkdownLimit when limit <= 0); the
+// ones that do not fit are named at the end with a note saying what was cut.
+func WriteMarkdown(w io.Writer, r *Run, limit int) error {
+	if limit <= 0 {
+		limit = DefaultMarkdownLimit
+	}
+	var head, tail bytes.Buffer
+	s := Summarize(r)
+	markdownHeader(&head, r, s)
+	markdownFeatures(&head, s)
+	markdownNotJudged(&tail, r)
+	failing := r.Failing()
+	if len(failing) > 0 {
+		head.WriteString("\n## Failing cases\n")
+	}
+	var cut []string
+	body := head.Bytes()
+	for _, c := range failing {
+		sec, err := markdownCase(c)
+		if err != nil {
+			return err
+		}
+		if len(cut) == 0 && len(body)+len(sec)+tail.Len()+cutNoteReserve <= limit {
+			body = append(body, sec...)
+			continue
+		}
+		cut = append(cut, c.Name)
+	}
+	if len(cut) > 0 {
+		body = append(body, cutNote(cut, limit)...)
+	}
+	body = append(body, tail.Bytes()...)
+	_, err := w.Write(body)
+	return err
+}
+
+// cutNoteReserve is room kept for the note that names the cut cases.
+const cutNoteReserve = 2 << 10
+
+func cutNote(names []string, limit int) string {
+	shown := names
+	more := ""
+	if len(shown) > 20 {
+		shown, more = shown[:20], fmt.Sprintf(" and %d more", len(names)-20)
+	}
+	return fmt.Sprintf("\n> **Cut:** the diffs of %d failing cases were left out to keep this summary under %d KiB: %s%s. "+
+		"The HTML report and the JUnit XML have every case.\n", len(names), limit>>10, "`"+strings.Join(shown, "`, `")+"`", more)
+}
+
+func markdownHeader(b *bytes.Buffer, r *Run, s Summary) {
+	fmt.Fprintf(b, "# cnpc: %s\n\n", mdEscape(r.CNI.String()))
+	fmt.Fprintf(b, "Kubernetes %s · kind %s · %d nodes · %s · kernel %s · cnpc %s (%s) · %s, %s\n\n",
+		orDash(r.Cluster.KubernetesVersion), orDash(r.Cluster.KindVersion), r.Cluster.Nodes, orDash(r.Cluster.IPFamily),
+		orDash(r.Cluster.Kernel), orDash(r.Tool.Version), orDash(r.Tool.Commit),
+		r.Start.UTC().Format("2006-01-02 15:04 UTC"), r.End.Sub(r.Start).Round(time.Second))
+	if rate, ok := s.Counts.PassRate(); ok {
+		fmt.Fprintf(b, "**%d of %d judged cases passed (%s)**", s.Counts[Pass], s.Counts.Judged(), percent(rate))
+	} else {
+		b.WriteString("**No case was judged**")
+	}
+	for _, v := range Verdicts[1:] {
+		if s.Counts[v] > 0 {
+			fmt.Fprintf(b, " · %d %s", s.Counts[v], v)
+		}
+	}
+	fmt.Fprintf(b, " · %d cases in all\n", s.Counts.Total())
+	if len(r.Unsupported) > 0 {
+		b.WriteString("\nUnsupported here (cases that need these are reported as unsupported, never as passes):\n\n")
+		for _, u := range r.Unsupported {
+			fmt.Fprintf(b, "- %s\n", mdEscape(u))
+		}
+	}
+}
+
+func markdownFeatures(b *bytes.Buffer, s Summary) {
+	if len(s.Features) == 0 {
+		return
+	}
+	b.WriteString("\n## Pass rate per feature\n\n| feature | pass rate | pass | fail | error | unsupported | impl.-defined | skipped |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, f := range s.Features {
+		c := f.Counts
+		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %d | %d |\n", f.Feature, rateCell(c),
+			c[Pass], c[Fail], c[Error], c[Unsupported], c[ImplementationDefined], c[Skipped])
+	}
+}
+
+// rateCell is "80% ████░" (ten-character bar), or "n/a" when no case was judged.
+func rateCell(c Counts) string {
+	rate, ok := c.PassRate()
+	if !ok {
+		return "n/a"
+	}
+	full := int(rate*10 + 0.5)
+	return percent(rate) + " " + strings.Repeat("█", full) + strings.Repeat("░", 10-full)
+}
+
+func markdownCase(c Case) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "\n### %s: %s\n\n", mdEscape(c.Name), c.Verdict)
+	if c.Description != "" {
+		fmt.Fprintf(&b, "%s\n\n", mdEscape(c.Description))
+	}
+	fmt.Fprintf(&b, "Features: %s", strings.Join(featureNames(c), ", "))
+	if c.Reason != "" {
+		fmt.Fprintf(&b, " · Reason: %s", mdEscape(c.Reason))
+	}
+	if msg := failureMessage(c); msg != "" && msg != c.Reason {
+		fmt.Fprintf(&b, " · %s", msg)
+	}
+	b.WriteString("\n\n```text\n")
+	if err := WriteCaseText(&b, c); err != nil {
+		return nil, err
+	}
+	b.WriteString("```\n")
+	return b.Bytes(), nil
+}
+
+func markdownNotJudged(b *bytes.Buffer, r *Run) {
+	first := true
+	for _, c := range r.Cases {
+		if c.Verdict.Judged() {
+			continue
+		}
+		if first {
+			b.WriteString("\n## Not judged\n\n")
+			first = false
+		}
+		fmt.Fprintf(b, "- `%s`: %s", c.Name, c.Verdict)
+		if c.Reason != "" {
+			fmt.Fprintf(b, " (%s)", mdEscape(c.Reason))
+		}
+		b.WriteString("\n")
+	}
+}
+
+func featureNames(c Case) []string {
+	out := make([]string, len(c.Features))
+	for i, f := range c.Features {
+		out[i] = string(f)
+	}
+	return out
+}
+
+func percent(rate float64) string { return fmt.Sprintf("%.0f%%", rate*100) }
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// mdEscape keeps text from turning into Markdown or HTML: it escapes the characters that start
+// markup, including the table separator.
+var mdReplacer = strings.NewReplacer(`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`)
+
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
