@@ -1,0 +1,90 @@
+package probes
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"time"
+)
+
+// dialTCP connects to addr before deadline and reads the server's identity line. Errors while
+// connecting are returned as they are, for classify; errors after connecting are answerErrors.
+func dialTCP(ctx context.Context, addr string, deadline time.Time) (Identity, error) {
+	d := net.Dialer{Deadline: deadline}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return Identity{}, err
+	}
+	defer conn.Close()
+	return readIdentity(conn, deadline)
+}
+
+// dialUDP sends one request datagram and waits for the identity reply. The socket is connected,
+// so the kernel reports an ICMP port-unreachable as ECONNREFUSED on the read. One datagram per
+// attempt: resending would spend the peer's ICMP rate limit and blur refused into timeout.
+func dialUDP(ctx context.Context, addr, name string, deadline time.Time) (Identity, error) {
+	d := net.Dialer{Deadline: deadline}
+	conn, err := d.DialContext(ctx, "udp", addr)
+	if err != nil {
+		return Identity{}, err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(deadline); err != nil {
+		return Identity{}, err
+	}
+	if _, err := fmt.Fprintf(conn, "cnpc-probe %s\n", name); err != nil {
+		return Identity{}, err
+	}
+	buf := make([]byte, maxIdentityLine)
+	n, err := conn.Read(buf)
+	if err != nil {
+		return Identity{}, err
+	}
+	id, err := ParseIdentity(string(buf[:n]))
+	if err != nil {
+		return Identity{}, &answerError{fmt.Errorf("reply: %w", err)}
+	}
+	return id, nil
+}
+
+// readIdentity reads one identity line from a connected stream (TCP or SCTP). Everything that goes
+// wrong here happens after the connection was accepted, so it is an answerError.
+func readIdentity(conn net.Conn, deadline time.Time) (Identity, error) {
+	if err := conn.SetDeadline(deadline); err != nil {
+		return Identity{}, &answerError{err}
+	}
+	buf := make([]byte, 0, maxIdentityLine)
+	for len(buf) < maxIdentityLine {
+		n, err := conn.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+			return parseAnswer(string(buf[:i+1]))
+		}
+		if errors.Is(err, io.EOF) {
+			return parseAnswer(string(buf))
+		}
+		if err != nil {
+			return Identity{}, &answerError{fmt.Errorf("connected, but no identity line: %w", err)}
+		}
+	}
+	return Identity{}, &answerError{fmt.Errorf("connected, but no identity line in the first %d bytes", maxIdentityLine)}
+}
+
+func parseAnswer(line string) (Identity, error) {
+	if line == "" {
+		return Identity{}, &answerError{errors.New("connected, but the peer closed without an identity line")}
+	}
+	id, err := ParseIdentity(line)
+	if err != nil {
+		return Identity{}, &answerError{fmt.Errorf("connected, but: %w", err)}
+	}
+	return id, nil
+}
+
+func hostPort(ip string, port int32) string {
+	return net.JoinHostPort(ip, strconv.Itoa(int(port)))
+}
