@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	kindlog "sigs.k8s.io/kind/pkg/log"
 )
@@ -27,6 +28,11 @@ type kindInfo struct {
 	level slog.Level
 }
 
-func (i kindInfo) Info(msg string)                  { i.l.Log(context.Background(), i.level, msg, "from", "kind") }
+func (i kindInfo) Info(msg string) {
+	i.l.Log(context.Background(), i.level, clean(msg), "from", "kind")
+}
 func (i kindInfo) Infof(format string, args ...any) { i.Info(fmt.Sprintf(format, args...)) }
 func (i kindInfo) Enabled() bool                    { return i.l.Enabled(context.Background(), i.level) }
+
+// clean drops the line ends and padding kind writes for its terminal status lines.
+func clean(msg string) string { return strings.TrimSpace(msg) }
