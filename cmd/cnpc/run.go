@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cnpc-dev/cnpc/clusters"
+)
+
+func init() {
+	register("run", "create a kind cluster with a CNI, run the conformance suite, summarise", runRun)
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// runFlags are the flags of cnpc run.
+type runFlags struct {
+	cni, ipFamily, nodeImage, probeImage string
+	kubeconfig, focus, labels, suite     string
+	out                                  string
+	workers, verbosity                   int
+	manifests, loadImages                stringList
+	existing, reuse, keep, quiet         bool
+	convergeTimeout, readyTimeout        time.Duration
+}
+
+func parseRunFlags(args []string, s streams) (*runFlags, error) {
+	f := &runFlags{}
+	fs := newFlagSet("run", s)
+	fs.StringVar(&f.cni, "cni", "", "CNI profile: "+strings.Join(clusters.ProfileNames(), ", "))
+	fs.IntVar(&f.workers, "workers", clusters.DefaultWorkers, "worker nodes (besides one control plane)")
+	fs.StringVar(&f.ipFamily, "ip-family", string(clusters.IPv4), "ipv4, ipv6 or dual")
+	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image (default: the profile's, else kind's)")
+	fs.Var(&f.manifests, "manifest", "local CNI manifest to apply instead of the profile's (repeatable)")
+	fs.Var(&f.loadImages, "load-image", "local docker image to load into the nodes (repeatable)")
+	fs.StringVar(&f.probeImage, "probe-image", "localhost/cnpc/probe:dev", "probe image (make probe-image builds it)")
+	fs.BoolVar(&f.existing, "existing", false, "run against the cluster of --kubeconfig or KUBECONFIG; create and delete nothing")
+	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig: read with --existing, else written (default <out>/kubeconfig)")
+	fs.BoolVar(&f.reuse, "reuse", false, "reuse a kind cluster of the same name instead of recreating it")
+	fs.BoolVar(&f.keep, "keep", false, "keep the cluster afterwards (and the nodes of a failed creation)")
+	fs.StringVar(&f.focus, "focus", "", "run only cases matching this regular expression")
+	fs.StringVar(&f.labels, "labels", "", "Ginkgo label filter over case features, e.g. 'egress && !sctp'")
+	fs.StringVar(&f.suite, "suite", "bin/netpol.test", "compiled suite (go test -c -o bin/netpol.test ./suites/netpol)")
+	fs.StringVar(&f.out, "out", "", "output directory (default reports/out/<cni>)")
+	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
+	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
+	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
+	fs.IntVar(&f.verbosity, "v", 0, "log detail: 0 phases, 1 debug, 2 trace")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) > 0 {
+		return nil, usageErrorf("run takes no arguments, found %q", pos)
+	}
+	return f, f.check()
+}
+
+// check reports every usage problem at once.
+func (f *runFlags) check() error {
+	var errs []error
+	if f.cni == "" {
+		errs = append(errs, fmt.Errorf("--cni: required, one of %s", strings.Join(clusters.ProfileNames(), ", ")))
+	} else if _, err := clusters.LookupProfile(f.cni); err != nil {
+		errs = append(errs, fmt.Errorf("--cni: %w", err))
+	}
+	if _, err := clusters.ParseIPFamily(f.ipFamily); err != nil {
+		errs = append(errs, fmt.Errorf("--ip-family: %w", err))
+	}
+	if f.convergeTimeout <= 0 || f.readyTimeout <= 0 {
+		errs = append(errs, errors.New("--converge-timeout and --ready-timeout: expected positive durations"))
+	}
+	if f.existing && (f.reuse || f.nodeImage != "" || len(f.manifests) > 0 || len(f.loadImages) > 0) {
+		errs = append(errs, errors.New("--existing: cannot be combined with --reuse, --node-image, --manifest or --load-image (cnpc does not manage that cluster)"))
+	}
+	if len(errs) > 0 {
+		return usageErrorf("%w", errors.Join(errs...))
+	}
+	if f.out == "" {
+		f.out = filepath.Join("reports", "out", f.cni)
+	}
+	if f.kubeconfig == "" && !f.existing {
+		f.kubeconfig = filepath.Join(f.out, "kubeconfig")
+	}
+	if f.kubeconfig == "" {
+		f.kubeconfig = defaultKubeconfig()
+	}
+	return nil
+}
+
+func defaultKubeconfig() string {
+	if k := os.Getenv("KUBECONFIG"); k != "" {
+		return strings.Split(k, string(os.PathListSeparator))[0]
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".kube", "config")
+	}
+	return ""
+}
+
+// logger returns the slog logger for -q and -v: phases only at 0, library info at 1, debug at 2.
+func (f *runFlags) logger(w io.Writer) *slog.Logger {
+	if f.quiet {
+		return slog.New(slog.DiscardHandler)
+	}
+	level := slog.LevelWarn
+	switch {
+	case f.verbosity >= 2:
+		level = slog.LevelDebug
+	case f.verbosity == 1:
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func runRun(args []string, s streams) error {
+	f, err := parseRunFlags(args, s)
+	if err != nil {
+		return err
+	}
+	suite, err := filepath.Abs(f.suite)
+	if err == nil {
+		_, err = os.Stat(suite)
+	}
+	if err != nil {
+		return envError(fmt.Errorf("suite binary: %w (build it with: go test -c -o bin/netpol.test ./suites/netpol, or make conformance)", err))
+	}
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return envError(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r := &runner{f: f, s: s, suite: suite, ph: &phases{w: s.Err, quiet: f.quiet, now: time.Now}, log: f.logger(s.Err)}
+	err = r.run(ctx)
+	if ctx.Err() != nil {
+		return envError(fmt.Errorf("interrupted: %w", errors.Join(err, ctx.Err())))
+	}
+	return err
+}

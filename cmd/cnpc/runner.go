@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/cnpc-dev/cnpc/clusters"
+	"github.com/cnpc-dev/cnpc/reports"
+)
+
+// runner carries one cnpc run through its phases: cluster, CNI, readiness, images, suite,
+// summary, teardown.
+type runner struct {
+	f     *runFlags
+	s     streams
+	suite string
+	ph    *phases
+	log   *slog.Logger
+	c     *clusters.Cluster
+}
+
+func (r *runner) run(ctx context.Context) (err error) {
+	start := time.Now()
+	p, _ := clusters.LookupProfile(r.f.cni) // checked by parseRunFlags
+	if r.c, err = r.cluster(p); err != nil {
+		return inputError(err)
+	}
+	defer func() { err = errors.Join(err, r.teardown()) }()
+	if err := r.up(ctx); err != nil {
+		return envError(err)
+	}
+	version := p.Version
+	if v, err := r.c.CNIVersion(ctx); err == nil {
+		version = v
+	} else {
+		r.ph.note("cni version: %v; reporting the pinned %s", err, p.Version)
+	}
+	results := filepath.Join(r.f.out, "results.json")
+	os.Remove(results) // a stale file must not pass for this run's results
+	suiteErr := r.ph.run("Running the conformance suite ("+r.f.cni+" "+version+")", func() error {
+		return r.runSuite(ctx, version, results)
+	})
+	if ctx.Err() != nil {
+		return suiteErr
+	}
+	return r.summarise(results, suiteErr, time.Since(start))
+}
+
+func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {
+	if r.f.existing {
+		return clusters.Existing(r.f.kubeconfig, p, r.log)
+	}
+	family, _ := clusters.ParseIPFamily(r.f.ipFamily)
+	return clusters.New(clusters.Options{
+		Workers:        r.f.workers,
+		IPFamily:       family,
+		NodeImage:      r.f.nodeImage,
+		Manifests:      r.f.manifests,
+		Images:         r.f.loadImages,
+		Reuse:          r.f.reuse,
+		Retain:         r.f.keep,
+		KubeconfigPath: r.f.kubeconfig,
+		Logger:         r.log,
+	}, p)
+}
+
+// up brings the cluster to the point where the suite can run.
+func (r *runner) up(ctx context.Context) error {
+	if r.c.Created() {
+		reused := false
+		err := r.ph.run(fmt.Sprintf("Creating kind cluster %s (1 control plane + %d workers)", r.c.Name, r.f.workers), func() (err error) {
+			reused, err = r.c.Create(ctx)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if reused {
+			r.ph.note("reused the existing cluster (--reuse)")
+		}
+		if err := r.ph.run("Installing CNI "+r.c.Profile.Name, func() error { return r.c.InstallCNI(ctx) }); err != nil {
+			return err
+		}
+	}
+	if err := r.ph.run("Waiting for nodes and system workloads", func() error { return r.c.WaitReady(ctx, r.f.readyTimeout) }); err != nil {
+		return err
+	}
+	if r.c.Created() {
+		if err := r.ph.run("Loading probe image "+r.f.probeImage, func() error {
+			return r.c.LoadImages(ctx, []string{r.f.probeImage})
+		}); err != nil {
+			return err
+		}
+	} else {
+		r.ph.note("existing cluster: the probe image %s must already be on every node (pods never pull it)", r.f.probeImage)
+	}
+	caps, err := r.c.DetectCapabilities(ctx)
+	if err != nil {
+		return err
+	}
+	r.ph.note("capabilities: sctp %s (%s); ipv6 %s (%s)", caps.SCTP.Support, caps.SCTP.Reason, caps.IPv6.Support, caps.IPv6.Reason)
+	for feature, why := range r.c.Profile.Unsupported {
+		r.ph.note("declared unsupported by %s: %s (%s)", r.c.Profile.Name, feature, why)
+	}
+	return nil
+}
+
+// runSuite execs the compiled Ginkgo suite, streaming its output to stderr. On Ctrl-C the suite
+// gets SIGINT (Ginkgo then runs its cleanup) and, if it has not exited 60 s later, SIGKILL.
+func (r *runner) runSuite(ctx context.Context, version, results string) error {
+	cmd := exec.CommandContext(ctx, r.suite, r.suiteArgs(version, results)...)
+	// Its own process group: a terminal's Ctrl-C reaches only cnpc, which forwards exactly one
+	// SIGINT (a second one makes Ginkgo skip its cleanup).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 60 * time.Second
+	cmd.Stdout, cmd.Stderr = r.s.Err, r.s.Err
+	if r.f.quiet {
+		cmd.Stdout, cmd.Stderr = nil, nil
+	}
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("suite %s: %w", r.suite, err)
+	}
+	return nil
+}
+
+// suiteArgs are the flags the suite binary takes (suites/netpol).
+func (r *runner) suiteArgs(version, results string) []string {
+	args := []string{
+		"--kubeconfig=" + r.c.Kubeconfig,
+		"--cni=" + r.f.cni,
+		"--cni-version=" + version,
+		"--probe-image=" + r.f.probeImage,
+		"--results=" + results,
+		"--converge-timeout=" + r.f.convergeTimeout.String(),
+		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "junit.xml"),
+	}
+	if r.f.focus != "" {
+		args = append(args, "--ginkgo.focus="+r.f.focus)
+	}
+	if r.f.labels != "" {
+		args = append(args, "--ginkgo.label-filter="+r.f.labels)
+	}
+	if r.f.verbosity > 0 {
+		args = append(args, "--ginkgo.v")
+	}
+	return args
+}
+
+// teardown deletes the cluster cnpc created, unless --keep.
+func (r *runner) teardown() error {
+	if r.c == nil || !r.c.Created() {
+		return nil
+	}
+	if r.f.keep {
+		r.ph.note("kept cluster %s (--keep); kubeconfig %s", r.c.Name, r.c.Kubeconfig)
+		return nil
+	}
+	err := r.ph.run("Deleting kind cluster "+r.c.Name, r.c.Delete)
+	if err != nil {
+		return envError(err)
+	}
+	return nil
+}
+
+// summarise prints the run's summary from results.json and picks the exit code: mismatches 1,
+// cases that could not be checked (or no results at all) 3.
+func (r *runner) summarise(results string, suiteErr error, total time.Duration) error {
+	run, err := reports.Read(results)
+	if err != nil {
+		return envError(errors.Join(suiteErr, fmt.Errorf("no usable results: %w", err)))
+	}
+	sum := reports.Summarize(run)
+	if err := writeSummary(r.s.Out, run, sum, total); err != nil {
+		return envError(err)
+	}
+	switch {
+	case sum.Counts[reports.Fail] > 0:
+		return mismatchError(fmt.Errorf("%d of %d cases did not match the prediction", sum.Counts[reports.Fail], sum.Counts.Total()))
+	case sum.Counts[reports.Error] > 0:
+		return envError(fmt.Errorf("%d cases could not be checked", sum.Counts[reports.Error]))
+	case suiteErr != nil:
+		return envError(suiteErr)
+	}
+	return nil
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/reports"
+)
+
+func summaryRun(verdicts ...reports.Verdict) *reports.Run {
+	run := &reports.Run{CNI: reports.CNI{Name: "kube-router-offline", Version: "v1.3.2"}, Unsupported: []string{"sctp: kernel has no SCTP"}}
+	for i, v := range verdicts {
+		c := reports.Case{Name: "case-" + string(rune('a'+i)), Verdict: v, Features: []cases.Feature{cases.FeatureIngress}}
+		if i%2 == 0 {
+			c.Features = append(c.Features, cases.FeatureEgress)
+		}
+		for j := 0; j <= i; j++ {
+			c.Steps = append(c.Steps, reports.Step{Verdict: v, ConvergeTime: reports.Duration(time.Duration(100*(i+j+1)) * time.Millisecond)})
+		}
+		run.Cases = append(run.Cases, c)
+	}
+	return run
+}
+
+func TestWriteSummary(t *testing.T) {
+	t.Parallel()
+	run := summaryRun(reports.Pass, reports.Fail, reports.Pass, reports.Unsupported)
+	var b bytes.Buffer
+	if err := writeSummary(&b, run, reports.Summarize(run), 83*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// Steps converge in 100ms; 200,300ms; 300,400,500ms; 400..700ms: ten values, median 400ms.
+	want := `cnpc run: kube-router-offline@v1.3.2, 4 cases in 1m23s
+  pass 2  fail 1  unsupported 1  
+  pass rate 66.7% of 3 judged cases
+  10 steps, median time to converge 400ms
+  ingress                     pass 2  fail 1  unsupported 1  
+  egress                      pass 2  
+  fail  case-b
+  unsupported here: sctp: kernel has no SCTP
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+}
+
+func TestSummaryExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		verdicts []reports.Verdict
+		want     int
+	}{
+		{"all pass", []reports.Verdict{reports.Pass, reports.Unsupported}, exitOK},
+		{"a mismatch", []reports.Verdict{reports.Pass, reports.Fail, reports.Error}, exitMismatch},
+		{"could not check", []reports.Verdict{reports.Pass, reports.Error}, exitEnvironment},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			path := dir + "/results.json"
+			run := summaryRun(tt.verdicts...)
+			if err := reports.Write(path, run); err != nil {
+				t.Fatalf("fixture: %v", err)
+			}
+			r := &runner{s: streams{Out: &bytes.Buffer{}}}
+			if got := exitCode(r.summarise(path, nil, time.Second)); got != tt.want {
+				t.Errorf("exit code = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
