@@ -9,6 +9,16 @@ CNI ?=
 FOCUS ?=
 LABELS ?=
 KEEP ?=
+# RUN_ARGS passes more flags to cnpc run, e.g. RUN_ARGS='--workers 1 --manifest my-cni.yaml'.
+RUN_ARGS ?=
+PROBE_IMAGE ?= localhost/cnpc/probe:dev
+export PROBE_IMAGE
+# Check the arguments before building anything.
+ifneq ($(filter conformance,$(MAKECMDGOALS)),)
+ifeq ($(CNI),)
+$(error usage: make conformance CNI=<kube-router-offline|kube-router-offline-nofw|kindnet|calico|cilium|antrea|kube-router|flannel|custom> [FOCUS=re] [LABELS=expr] [KEEP=1] [RUN_ARGS='--workers 1 ...'])
+endif
+endif
 
 .PHONY: help build test test-deps lint bench probe-image conformance report-screenshot clean
 
@@ -36,9 +46,9 @@ bench: ## run the benchmarks (engine predict, probe batches)
 probe-image: ## build the probe image (FROM scratch, static binary)
 	@./hack/probe-image.sh
 
-conformance: build ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
-	@if [ -z "$(CNI)" ]; then echo "usage: make conformance CNI=<kindnet|calico|cilium|antrea|kube-router|flannel|custom> [FOCUS=re] [LABELS=expr] [KEEP=1]" >&2; exit 2; fi
-	./bin/cnpc run --cni "$(CNI)" $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(KEEP),--keep)
+conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
+	$(GO) test -c -o bin/netpol.test ./suites/netpol
+	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(KEEP),--keep) $(RUN_ARGS)
 
 clean: ## remove build outputs
 	rm -rf bin
