@@ -1,0 +1,186 @@
+package reports
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/engine"
+)
+
+// The page's style and script are embedded and inlined, so the file opens offline: no external
+// scripts, fonts or stylesheets.
+var (
+	//go:embed html/page.css
+	pageCSS string
+	//go:embed html/page.js
+	pageJS string
+	//go:embed html/guard.js
+	guardJS string
+	//go:embed html/run.tmpl
+	runTemplate string
+)
+
+var runPage = template.Must(template.New("run").Funcs(template.FuncMap{
+	"lower": strings.ToLower,
+}).Parse(runTemplate))
+
+// htmlRun is what the run page's template reads; all of it is computed from the Run.
+type htmlRun struct {
+	Run       *Run
+	Title     string
+	Meta      []string
+	PassRate  string
+	Judged    int
+	Verdicts  []htmlCount
+	Features  []htmlFeature
+	Cases     []htmlCase
+	Generated string
+	CSS       template.CSS
+	Guard, JS template.JS
+}
+
+type htmlCount struct {
+	Verdict Verdict
+	Count   int
+}
+
+// htmlFeature is one pass bar: a segment per verdict, widths in percent of the feature's cases.
+type htmlFeature struct {
+	Name     cases.Feature
+	Rate     string
+	Total    int
+	Segments []htmlSegment
+}
+
+type htmlSegment struct {
+	Verdict Verdict
+	Count   int
+	Width   string
+}
+
+type htmlCase struct {
+	Case
+	ID       string
+	Features string
+	Message  string
+	Open     bool
+	Steps    []htmlStep
+}
+
+type htmlStep struct {
+	Step
+	Tables []htmlTable
+	Notes  []htmlNote
+}
+
+// htmlNote is one cell a reader must look at: a wrong or implementation-defined cell.
+type htmlNote struct {
+	Class       Class
+	Line        string
+	Explanation string
+	Detail      string
+}
+
+// WriteHTML writes the run as one self-contained HTML page: a summary header, a pass bar per
+// feature, and every case with the truth tables of each step beside the policies in force, the
+// explanation of each wrong cell, and filters by feature and by failing only.
+func WriteHTML(w io.Writer, r *Run) error {
+	s := Summarize(r)
+	page := htmlRun{Run: r, Title: "cnpc · " + r.CNI.String(), Judged: s.Counts.Judged(),
+		CSS: template.CSS(pageCSS), Guard: template.JS(guardJS), JS: template.JS(pageJS)}
+	page.Meta = []string{
+		"Kubernetes " + orDash(r.Cluster.KubernetesVersion), "kind " + orDash(r.Cluster.KindVersion),
+		fmt.Sprintf("%d nodes", r.Cluster.Nodes), orDash(r.Cluster.IPFamily), "kernel " + orDash(r.Cluster.Kernel),
+		fmt.Sprintf("cnpc %s (%s)", orDash(r.Tool.Version), orDash(r.Tool.Commit)),
+		r.Start.UTC().Format("2006-01-02 15:04 UTC"), r.End.Sub(r.Start).Round(time.Second).String(),
+	}
+	page.PassRate = "n/a"
+	if rate, ok := s.Counts.PassRate(); ok {
+		page.PassRate = percent(rate)
+	}
+	for _, v := range Verdicts {
+		page.Verdicts = append(page.Verdicts, htmlCount{v, s.Counts[v]})
+	}
+	for _, f := range s.Features {
+		page.Features = append(page.Features, featureBar(f))
+	}
+	for _, c := range r.Cases {
+		hc, err := newHTMLCase(c)
+		if err != nil {
+			return err
+		}
+		page.Cases = append(page.Cases, hc)
+	}
+	return runPage.Execute(w, page)
+}
+
+func featureBar(f FeatureSummary) htmlFeature {
+	hf := htmlFeature{Name: f.Feature, Rate: "n/a", Total: f.Counts.Total()}
+	if rate, ok := f.Counts.PassRate(); ok {
+		hf.Rate = percent(rate)
+	}
+	for _, v := range Verdicts {
+		if n := f.Counts[v]; n > 0 {
+			hf.Segments = append(hf.Segments, htmlSegment{v, n, fmt.Sprintf("%.2f%%", 100*float64(n)/float64(hf.Total))})
+		}
+	}
+	return hf
+}
+
+func newHTMLCase(c Case) (htmlCase, error) {
+	hc := htmlCase{Case: c, ID: "case-" + htmlID(c.Name), Features: strings.Join(featureNames(c), " "),
+		Open: c.Verdict == Fail || c.Verdict == Error}
+	if c.Verdict == Fail {
+		hc.Message = failureMessage(c)
+	}
+	for _, s := range c.Steps {
+		st, err := s.Tables()
+		if err != nil {
+			return hc, fmt.Errorf("case %s step %d: %w", c.Name, s.Index, err)
+		}
+		hs := htmlStep{Step: s, Tables: []htmlTable{
+			newHTMLTable("predicted", st.Predicted), newHTMLTable("observed", st.Observed), newHTMLTable("diff", st.Diff),
+		}}
+		for _, cell := range s.Cells {
+			if cell.Class.Wrong() || cell.Class == ClassImplementationDefined {
+				hs.Notes = append(hs.Notes, htmlNote{cell.Class, cellLine(cell), cell.Explanation, cell.Detail})
+			}
+		}
+		hc.Steps = append(hc.Steps, hs)
+	}
+	return hc, nil
+}
+
+var notID = regexp.MustCompile(`[^a-zA-Z0-9_-]+`)
+
+// htmlID turns a case name into a fragment identifier.
+func htmlID(s string) string { return notID.ReplaceAllString(s, "-") }
+
+// cellClass is the CSS class of a truth-table cell; the colours are in html/page.css.
+func cellClass(c engine.Cell) string {
+	switch c {
+	case engine.CellAllowed:
+		return "allowed"
+	case engine.CellDenied:
+		return "denied"
+	case engine.CellRefused:
+		return "refused"
+	case engine.CellUnsupported:
+		return "unsupported"
+	case engine.CellError:
+		return "error"
+	case engine.CellMismatch:
+		return "mismatch"
+	case engine.CellFlaky:
+		return "flaky"
+	case engine.CellNone:
+		return "none"
+	}
+	return "error"
+}
