@@ -56,8 +56,8 @@ func browse(t *testing.T, bin, url string, mode ...string) (stdout, log string) 
 // pageState is what the page's scripts wrote into the DOM (html/guard.js and html/page.js).
 type pageState struct {
 	ready, jsErrors, lastError, summaryCheck, shown string
-	counts                                         map[string]string
-	passRate                                       string
+	counts                                          map[string]string
+	passRate                                        string
 }
 
 var (
