@@ -13,8 +13,13 @@ type Case struct {
 	Source   string
 	Features []Feature
 	// Topology is the case's own topology; nil means the standard topology (see Standard).
+	// Load fills it in full for `topology: {base: standard, externals: [...]}`, so readers never
+	// have to merge anything; BaseTopology returns it, or Standard() when it is nil.
 	Topology *Topology
-	Steps    []Step
+	// TopologyBase is "standard" when the file extended the standard topology (base: standard),
+	// and "" otherwise. It is informational: Topology already includes the base.
+	TopologyBase string
+	Steps        []Step
 	// File is the path the case was loaded from, for messages; empty for generated cases.
 	File string
 }
@@ -22,8 +27,13 @@ type Case struct {
 // Step is one change to the cluster. Changes apply in this order: namespace and pod additions,
 // label changes, policy deletions, policy applications, pod and namespace deletions.
 type Step struct {
-	Name               string
-	Apply              []networkingv1.NetworkPolicy
+	Name string
+	// Apply holds the policies to create or replace, defaulted and with IP placeholders resolved
+	// against the topology's IPs (see Bind).
+	Apply []networkingv1.NetworkPolicy
+	// Templates holds Apply as written, with its ${peer} placeholders, so Bind can resolve them
+	// again against real IPs. It is nil when Apply has no placeholder.
+	Templates          []networkingv1.NetworkPolicy
 	Delete             []PolicyRef
 	SetPodLabels       []PodLabels
 	SetNamespaceLabels []NamespaceLabels

@@ -1,0 +1,229 @@
+package cases
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+// The file format, field for field (cases/README.md and issue 2 describe it). These types exist
+// only to be checked by decode.go and filled by encoding/json; Load turns them into a Case.
+type (
+	caseFile struct {
+		Name        string        `json:"name" cnpc:"required"`
+		Description string        `json:"description"`
+		Source      string        `json:"source"`
+		Features    []string      `json:"features" cnpc:"required"`
+		Topology    *topologyFile `json:"topology"`
+		Steps       []stepFile    `json:"steps" cnpc:"required"`
+	}
+	topologyFile struct {
+		// Base "standard" means the standard topology plus Externals.
+		Base       string          `json:"base"`
+		Namespaces []namespaceFile `json:"namespaces"`
+		Pods       []podFile       `json:"pods"`
+		Externals  []externalFile  `json:"externals"`
+	}
+	namespaceFile struct {
+		Name   string            `json:"name" cnpc:"required"`
+		Labels map[string]string `json:"labels"`
+	}
+	podFile struct {
+		Namespace string            `json:"namespace" cnpc:"required"`
+		Name      string            `json:"name" cnpc:"required"`
+		Labels    map[string]string `json:"labels"`
+		IP        string            `json:"ip" cnpc:"required"`
+		Ports     []portFile        `json:"ports"`
+	}
+	externalFile struct {
+		Name  string     `json:"name" cnpc:"required"`
+		IP    string     `json:"ip" cnpc:"required"`
+		Ports []portFile `json:"ports"`
+	}
+	portFile struct {
+		Name     string          `json:"name"`
+		Port     int32           `json:"port" cnpc:"required"`
+		Protocol corev1.Protocol `json:"protocol"`
+	}
+	stepFile struct {
+		Name               string                       `json:"name" cnpc:"required"`
+		Apply              []networkingv1.NetworkPolicy `json:"apply"`
+		Delete             []policyRefFile              `json:"delete"`
+		SetPodLabels       []podLabelsFile              `json:"setPodLabels"`
+		SetNamespaceLabels []namespaceLabelsFile        `json:"setNamespaceLabels"`
+		AddNamespaces      []namespaceFile              `json:"addNamespaces"`
+		AddPods            []podFile                    `json:"addPods"`
+		DeletePods         []string                     `json:"deletePods"`
+		DeleteNamespaces   []string                     `json:"deleteNamespaces"`
+	}
+	policyRefFile struct {
+		Namespace string `json:"namespace" cnpc:"required"`
+		Name      string `json:"name" cnpc:"required"`
+	}
+	podLabelsFile struct {
+		Pod    string            `json:"pod" cnpc:"required"`
+		Labels map[string]string `json:"labels" cnpc:"required"`
+	}
+	namespaceLabelsFile struct {
+		Namespace string            `json:"namespace" cnpc:"required"`
+		Labels    map[string]string `json:"labels" cnpc:"required"`
+	}
+)
+
+// LoadFile reads and loads the case file at path.
+func LoadFile(path string) (*Case, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read case: %w", err)
+	}
+	return Load(path, data)
+}
+
+// Load parses, defaults and validates one case file; path is used in messages. The returned case
+// is ready for prediction: policies are defaulted as the API server would, and IP placeholders
+// are resolved against the topology's own IPs. On failure the error is an ErrorList holding every
+// problem of the file, sorted by position.
+func Load(path string, data []byte) (*Case, error) {
+	r := newReporter(path)
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, syntaxError(path, err)
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, ErrorList{{File: path, Message: "empty file, expected a case (name, features, steps)"}}
+	}
+	var cf caseFile
+	value := r.convert(root.Content[0], reflect.TypeOf(cf), "")
+	if err := decodeJSON(value, &cf); err != nil {
+		r.addf("", "%v", err)
+		return nil, r.errs.orNil()
+	}
+	c := r.buildCase(&cf)
+	c.File = path
+	for i, s := range c.Steps {
+		for j, p := range s.Apply {
+			validateTypeMeta(r, p.TypeMeta, index(join(index("steps", i), "apply"), j))
+		}
+	}
+	c.check(r)
+	if err := r.errs.orNil(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// decodeJSON decodes a value produced by convert into out, as the API server decodes JSON.
+func decodeJSON(value any, out any) error {
+	data, err := json.Marshal(value)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(out)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxError turns a yaml.v3 parse error into an ErrorList naming the file and line.
+func syntaxError(path string, err error) error {
+	e := &FieldError{File: path, Message: err.Error()}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Message = "invalid YAML: " + m[2]
+	}
+	return ErrorList{e}
+}
+
+// buildCase turns the decoded file into a Case. Problems of meaning are left to validate, except
+// those that stop a value from being represented (an unknown feature, an unknown topology base).
+func (r *reporter) buildCase(cf *caseFile) *Case {
+	c := &Case{Name: cf.Name, Description: cf.Description, Source: cf.Source}
+	for i, s := range cf.Features {
+		f, err := ParseFeature(s)
+		if err != nil {
+			r.addf(index("features", i), "%v", err)
+			continue
+		}
+		c.Features = append(c.Features, f)
+	}
+	if cf.Topology != nil {
+		c.Topology, c.TopologyBase = r.buildTopology(cf.Topology)
+	}
+	for _, s := range cf.Steps {
+		c.Steps = append(c.Steps, buildStep(s))
+	}
+	return c
+}
+
+func (r *reporter) buildTopology(tf *topologyFile) (*Topology, string) {
+	var t Topology
+	switch tf.Base {
+	case "":
+	case "standard":
+		if len(tf.Namespaces) > 0 || len(tf.Pods) > 0 {
+			r.addf("topology.base", "found base: standard with namespaces or pods, expected only externals beside a base")
+		}
+		t = Standard()
+	default:
+		r.addf("topology.base", "found %q, expected \"standard\" or no base", tf.Base)
+	}
+	for _, n := range tf.Namespaces {
+		t.Namespaces = append(t.Namespaces, Namespace(n))
+	}
+	for _, p := range tf.Pods {
+		t.Pods = append(t.Pods, buildPod(p))
+	}
+	for _, e := range tf.Externals {
+		t.Externals = append(t.Externals, External{Name: e.Name, IP: e.IP, Ports: buildPorts(e.Ports)})
+	}
+	return &t, tf.Base
+}
+
+func buildPod(p podFile) Pod {
+	return Pod{Namespace: p.Namespace, Name: p.Name, Labels: p.Labels, IP: p.IP, Ports: buildPorts(p.Ports)}
+}
+
+// buildPorts converts served ports; an absent protocol is TCP, as for a container port
+// (https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports).
+func buildPorts(in []portFile) []Port {
+	var out []Port
+	for _, p := range in {
+		if p.Protocol == "" {
+			p.Protocol = corev1.ProtocolTCP
+		}
+		out = append(out, Port(p))
+	}
+	return out
+}
+
+func buildStep(s stepFile) Step {
+	out := Step{Name: s.Name, Apply: s.Apply, DeleteNamespaces: s.DeleteNamespaces}
+	for _, d := range s.Delete {
+		out.Delete = append(out.Delete, PolicyRef(d))
+	}
+	for _, l := range s.SetPodLabels {
+		out.SetPodLabels = append(out.SetPodLabels, PodLabels{Pod: PeerKey(l.Pod), Labels: l.Labels})
+	}
+	for _, l := range s.SetNamespaceLabels {
+		out.SetNamespaceLabels = append(out.SetNamespaceLabels, NamespaceLabels(l))
+	}
+	for _, n := range s.AddNamespaces {
+		out.AddNamespaces = append(out.AddNamespaces, Namespace(n))
+	}
+	for _, p := range s.AddPods {
+		out.AddPods = append(out.AddPods, buildPod(p))
+	}
+	for _, p := range s.DeletePods {
+		out.DeletePods = append(out.DeletePods, PeerKey(p))
+	}
+	return out
+}
