@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
+	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // dialTCP connects to addr before deadline and reads the server's identity line. Errors while
@@ -27,7 +31,7 @@ func dialTCP(ctx context.Context, addr string, deadline time.Time) (Identity, er
 // so the kernel reports an ICMP port-unreachable as ECONNREFUSED on the read. One datagram per
 // attempt: resending would spend the peer's ICMP rate limit and blur refused into timeout.
 func dialUDP(ctx context.Context, addr, name string, deadline time.Time) (Identity, error) {
-	d := net.Dialer{Deadline: deadline}
+	d := net.Dialer{Deadline: deadline, Control: recvErr}
 	conn, err := d.DialContext(ctx, "udp", addr)
 	if err != nil {
 		return Identity{}, err
@@ -49,6 +53,25 @@ func dialUDP(ctx context.Context, addr, name string, deadline time.Time) (Identi
 		return Identity{}, &answerError{fmt.Errorf("reply: %w", err)}
 	}
 	return id, nil
+}
+
+// recvErr sets IP_RECVERR (IPV6_RECVERR) on a UDP socket. Without it Linux reports only "hard"
+// ICMP errors to a connected UDP socket and drops host-unreachable (RFC 1122 4.1.3.3 leaves it to
+// the application), so a REJECT with icmp-host-unreachable would read as timeout for UDP while
+// TCP reads it as refused. With it, both protocols give the same verdict for the same rule.
+func recvErr(network, _ string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		if network == "udp6" {
+			serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_IPV6, unix.IPV6_RECVERR, 1)
+			return
+		}
+		serr = unix.SetsockoptInt(int(fd), unix.IPPROTO_IP, unix.IP_RECVERR, 1)
+	})
+	if err != nil {
+		return err
+	}
+	return os.NewSyscallError("setsockopt IP_RECVERR", serr)
 }
 
 // readIdentity reads one identity line from a connected stream (TCP or SCTP). Everything that goes

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"errors"
 	"os"
 	"syscall"
@@ -27,9 +28,8 @@ func (e *unsupportedError) Unwrap() error { return e.err }
 //	ECONNREFUSED          refused  TCP RST, SCTP ABORT, or ICMP port-unreachable (iptables' default
 //	                               REJECT, a closed UDP port).
 //	EHOSTUNREACH          refused  ICMP host-unreachable, host-prohibited or admin-prohibited
-//	                               (communication administratively filtered): a REJECT variant.
-//	                               Linux treats plain host-unreachable as soft during a TCP
-//	                               handshake, so that one usually ends as timeout instead.
+//	                               (communication administratively filtered): REJECT variants.
+//	                               UDP sockets set IP_RECVERR so they hear host-unreachable too.
 //	EPERM, EACCES         refused  a netfilter rule in this host's own OUTPUT path rejected the
 //	                               packet before it left (egress enforced in the source namespace).
 //	deadline, ETIMEDOUT   timeout  nothing came back: a DROP.
@@ -52,7 +52,11 @@ func classify(err error) cases.Outcome {
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
 		errors.Is(err, syscall.EPERM), errors.Is(err, syscall.EACCES):
 		return cases.Refused
-	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, syscall.ETIMEDOUT):
+		// A dial past its deadline reports context.DeadlineExceeded, a read os.ErrDeadlineExceeded.
+		// The caller's own context ending is caught before classify (probeOnce), so this is the
+		// attempt's deadline.
 		return cases.Timeout
 	}
 	return cases.Error

@@ -1,8 +1,10 @@
 package probes
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"syscall"
 	"testing"
@@ -22,6 +24,7 @@ func TestClassify(t *testing.T) {
 		{"icmp admin prohibited", os.NewSyscallError("connect", syscall.EHOSTUNREACH), cases.Refused},
 		{"local output reject", os.NewSyscallError("connect", syscall.EPERM), cases.Refused},
 		{"deadline", fmt.Errorf("dial: %w", os.ErrDeadlineExceeded), cases.Timeout},
+		{"dial deadline", &net.OpError{Op: "dial", Net: "tcp", Err: fmt.Errorf("i/o timeout: %w", context.DeadlineExceeded)}, cases.Timeout},
 		{"kernel timeout", syscall.ETIMEDOUT, cases.Timeout},
 		{"no route", os.NewSyscallError("connect", syscall.ENETUNREACH), cases.Error},
 		{"reset after connect", &answerError{syscall.ECONNRESET}, cases.Error},

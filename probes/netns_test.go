@@ -1,0 +1,113 @@
+package probes
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/cnpc-dev/cnpc/cases"
+)
+
+// TestNetns probes from a client namespace to a server namespace through a veth pair, with
+// iptables rules in the server namespace making each port's answer: no rule connects, DROP times
+// out, REJECT (each flavour) is refused. Every port except 86 is served, so a refusal comes from
+// the rule, not from a closed port.
+func TestNetns(t *testing.T) {
+	p := newNetnsPair(t)
+	var ports []cases.Port
+	for port := int32(80); port <= 85; port++ {
+		ports = append(ports, cases.Port{Port: port, Protocol: corev1.ProtocolTCP}, cases.Port{Port: port, Protocol: corev1.ProtocolUDP})
+	}
+	p.serve(t, ServerConfig{Identity: "y/b", Ports: ports})
+	// The server namespace sends 7 ICMP errors to one peer at once here; Linux's per-peer ICMP
+	// rate limit (net.ipv4.icmp_ratelimit, a burst of 6) would turn the last refusals into
+	// timeouts. This test is about the mapping, so it lifts the limit in its own namespace.
+	mustRun(t, "ip", "netns", "exec", p.server, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0")
+	for _, proto := range []string{"tcp", "udp"} {
+		p.iptables(t, p.server, "-A", "INPUT", "-p", proto, "--dport", "81", "-j", "DROP")
+		p.iptables(t, p.server, "-A", "INPUT", "-p", proto, "--dport", "82", "-j", "REJECT")
+		p.iptables(t, p.server, "-A", "INPUT", "-p", proto, "--dport", "84", "-j", "REJECT", "--reject-with", "icmp-admin-prohibited")
+		p.iptables(t, p.server, "-A", "INPUT", "-p", proto, "--dport", "85", "-j", "REJECT", "--reject-with", "icmp-host-unreachable")
+	}
+	p.iptables(t, p.server, "-A", "INPUT", "-p", "tcp", "--dport", "83", "-j", "REJECT", "--reject-with", "tcp-reset")
+	tests := []struct {
+		name    string
+		proto   corev1.Protocol
+		port    int32
+		expect  string
+		want    cases.Outcome
+		wantErr string
+	}{
+		{"tcp no rule", "TCP", 80, "y/b", cases.Connected, ""},
+		{"udp no rule", "UDP", 80, "y/b", cases.Connected, ""},
+		{"tcp drop", "TCP", 81, "y/b", cases.Timeout, "i/o timeout"},
+		{"udp drop", "UDP", 81, "y/b", cases.Timeout, "i/o timeout"},
+		{"tcp reject port-unreachable", "TCP", 82, "y/b", cases.Refused, "connection refused"},
+		{"udp reject port-unreachable", "UDP", 82, "y/b", cases.Refused, "connection refused"},
+		{"tcp reject tcp-reset", "TCP", 83, "y/b", cases.Refused, "connection refused"},
+		{"udp no rule on 83", "UDP", 83, "y/b", cases.Connected, ""},
+		{"tcp reject admin-prohibited", "TCP", 84, "y/b", cases.Refused, "no route to host"},
+		{"udp reject admin-prohibited", "UDP", 84, "y/b", cases.Refused, "no route to host"},
+		// UDP hears host-unreachable only because the prober sets IP_RECVERR (see recvErr).
+		{"tcp reject host-unreachable", "TCP", 85, "y/b", cases.Refused, "no route to host"},
+		{"udp reject host-unreachable", "UDP", 85, "y/b", cases.Refused, "no route to host"},
+		{"tcp closed port", "TCP", 86, "y/b", cases.Refused, "connection refused"},
+		{"udp closed port", "UDP", 86, "y/b", cases.Refused, "connection refused"},
+		{"tcp wrong identity", "TCP", 80, "x/c", cases.Error, "answered by y/b, expected x/c"},
+		{"udp wrong identity", "UDP", 80, "x/c", cases.Error, "answered by y/b, expected x/c"},
+	}
+	const timeout = 750 * time.Millisecond
+	b := Batch{Timeout: Duration(timeout), Attempts: 1}
+	for _, tt := range tests {
+		b.Targets = append(b.Targets, Target{Name: tt.name, IP: p.serverIP, Port: tt.port, Protocol: tt.proto, Expect: tt.expect})
+	}
+	resp, wall := p.probeFromClient(t, b)
+	t.Logf("%d targets from %s to %s in %s (prober's own count %s)", len(b.Targets), p.clientIP, p.serverIP, wall, time.Duration(resp.Elapsed))
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := resp.Results[i]
+			if r.Name != tt.name || r.Outcome != tt.want || !strings.Contains(r.Error, tt.wantErr) {
+				t.Errorf("%s %s/%d: got %s %q, want %s with error containing %q", r.Name, r.Protocol, r.Port, r.Outcome, r.Error, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestNetnsLocalEgress: rules in the client's own OUTPUT chain (egress enforced in the source
+// namespace) must read as denied, never as connected or error. What Linux does here: a local
+// REJECT gives TCP a local ICMP error (refused) and fails a UDP send with EPERM; a local DROP fails
+// a UDP send with EPERM but leaves TCP retransmitting its SYN until the deadline.
+func TestNetnsLocalEgress(t *testing.T) {
+	p := newNetnsPair(t)
+	p.serve(t, ServerConfig{Identity: "y/b", Ports: []cases.Port{
+		{Port: 80, Protocol: "TCP"}, {Port: 80, Protocol: "UDP"}, {Port: 81, Protocol: "TCP"}, {Port: 81, Protocol: "UDP"},
+	}})
+	for _, proto := range []string{"tcp", "udp"} {
+		p.iptables(t, p.client, "-A", "OUTPUT", "-p", proto, "--dport", "80", "-j", "REJECT")
+		p.iptables(t, p.client, "-A", "OUTPUT", "-p", proto, "--dport", "81", "-j", "DROP")
+	}
+	tests := []struct {
+		proto   corev1.Protocol
+		port    int32
+		want    cases.Outcome
+		wantErr string
+	}{
+		{"TCP", 80, cases.Refused, "connection refused"},
+		{"UDP", 80, cases.Refused, "operation not permitted"},
+		{"TCP", 81, cases.Timeout, "i/o timeout"},
+		{"UDP", 81, cases.Refused, "operation not permitted"},
+	}
+	b := Batch{Timeout: Duration(750 * time.Millisecond)}
+	for _, tt := range tests {
+		b.Targets = append(b.Targets, Target{Name: "y/b", IP: p.serverIP, Port: tt.port, Protocol: tt.proto, Expect: "y/b"})
+	}
+	resp, _ := p.probeFromClient(t, b)
+	for i, tt := range tests {
+		r := resp.Results[i]
+		if r.Outcome != tt.want || !strings.Contains(r.Error, tt.wantErr) {
+			t.Errorf("%s/%d with a local OUTPUT rule: got %s %q, want %s with error containing %q", r.Protocol, r.Port, r.Outcome, r.Error, tt.want, tt.wantErr)
+		}
+	}
+}
