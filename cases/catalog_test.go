@@ -1,0 +1,135 @@
+package cases
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCatalogLoads(t *testing.T) {
+	t.Parallel()
+	cs, err := Catalog()
+	if err != nil {
+		t.Fatalf("Catalog(): %v", err)
+	}
+	upstream := 0
+	for _, c := range cs {
+		if c.Source == "" {
+			t.Errorf("%s: case %s has no source", c.File, c.Name)
+		}
+		if !strings.HasPrefix(c.File, "cases/catalog/") || !strings.HasSuffix(c.File, "/"+c.Name+".yaml") {
+			t.Errorf("case %s is in %s, want cases/catalog/<group>/%s.yaml", c.Name, c.File, c.Name)
+		}
+		if hasAll(c.Features, []Feature{FeatureUpstream}) {
+			upstream++
+			if !strings.HasPrefix(c.Name, "upstream-") || !strings.Contains(c.File, "/upstream/") {
+				t.Errorf("%s: upstream case %s must be named upstream-* and live in catalog/upstream", c.File, c.Name)
+			}
+		}
+	}
+	// One case per test of test/e2e/network/netpol/network_policy.go (cases/README.md maps them).
+	if upstream != 48 {
+		t.Errorf("catalog has %d upstream cases, want 48", upstream)
+	}
+	if len(cs)-upstream < 36 {
+		t.Errorf("catalog has %d documented scenarios, want at least 36", len(cs)-upstream)
+	}
+}
+
+func TestCatalogAndGeneratedNamesDiffer(t *testing.T) {
+	t.Parallel()
+	cs, err := Catalog()
+	if err != nil {
+		t.Fatalf("Catalog(): %v", err)
+	}
+	names := map[string]bool{}
+	for _, c := range cs {
+		names[c.Name] = true
+	}
+	for _, c := range Generated() {
+		if names[c.Name] {
+			t.Errorf("generated case %s has the name of a catalog case", c.Name)
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	t.Parallel()
+	cs := []*Case{
+		{Name: "i", Features: []Feature{FeatureIngress}},
+		{Name: "ie", Features: []Feature{FeatureIngress, FeatureEgress}},
+		{Name: "e", Features: []Feature{FeatureEgress, FeatureIPBlock}},
+	}
+	tests := []struct {
+		name     string
+		features []Feature
+		want     []string
+	}{
+		{"no features selects all", nil, []string{"i", "ie", "e"}},
+		{"one feature", []Feature{FeatureEgress}, []string{"ie", "e"}},
+		{"every feature must match", []Feature{FeatureIngress, FeatureEgress}, []string{"ie"}},
+		{"nothing matches", []Feature{FeatureSCTP}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, c := range Select(cs, tt.features) {
+				got = append(got, c.Name)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Select(%v) (-want +got):\n%s", tt.features, diff)
+			}
+		})
+	}
+}
+
+func TestParseFeatures(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		in      string
+		want    []Feature
+		wantErr string
+	}{
+		{"two features", "ingress, ip-block", []Feature{FeatureIngress, FeatureIPBlock}, ""},
+		{"blanks ignored", ",egress,,", []Feature{FeatureEgress}, ""},
+		{"empty", "", nil, ""},
+		{"unknown named", "ingress,bogus", nil, `unknown feature "bogus"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseFeatures(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("ParseFeatures(%q) error = %v, want it to contain %q", tt.in, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseFeatures(%q): %v", tt.in, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ParseFeatures(%q) (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+// Every generated case must survive the trip through the file format unchanged.
+func TestGeneratedRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, c := range Generated() {
+		data, err := MarshalCase(c)
+		if err != nil {
+			t.Fatalf("MarshalCase(%s): %v", c.Name, err)
+		}
+		got, err := Load(c.Name+".yaml", data)
+		if err != nil {
+			t.Fatalf("Load(MarshalCase(%s)):\n%v\n%s", c.Name, err, data)
+		}
+		if got.Name != c.Name || len(got.Steps) != len(c.Steps) || !cmp.Equal(got.Features, c.Features) {
+			t.Errorf("%s: round trip changed name, features or step count: got %s, %v, %d steps", c.Name, got.Name, got.Features, len(got.Steps))
+		}
+	}
+}
