@@ -106,7 +106,7 @@ func MarshalCase(c *Case) ([]byte, error) {
 func topologyDoc(t Topology) *topoDoc {
 	d := &topoDoc{}
 	for _, n := range t.Namespaces {
-		d.Namespaces = append(d.Namespaces, nsDoc{Name: n.Name, Labels: n.Labels})
+		d.Namespaces = append(d.Namespaces, nsDoc(n))
 	}
 	for _, p := range t.Pods {
 		d.Pods = append(d.Pods, podToDoc(p))
@@ -132,7 +132,7 @@ func portsDoc(ps []Port) []portDoc {
 func stepToDoc(st Step) (stepDoc, error) {
 	d := stepDoc{Name: st.Name, DeleteNamespaces: st.DeleteNamespaces}
 	for _, n := range st.AddNamespaces {
-		d.AddNamespaces = append(d.AddNamespaces, nsDoc{Name: n.Name, Labels: n.Labels})
+		d.AddNamespaces = append(d.AddNamespaces, nsDoc(n))
 	}
 	for _, p := range st.AddPods {
 		d.AddPods = append(d.AddPods, podToDoc(p))
@@ -141,10 +141,10 @@ func stepToDoc(st Step) (stepDoc, error) {
 		d.SetPodLabels = append(d.SetPodLabels, podLabelsDoc{Pod: l.Pod.String(), Labels: l.Labels})
 	}
 	for _, l := range st.SetNamespaceLabels {
-		d.SetNamespaceLabels = append(d.SetNamespaceLabels, nsLabelsDoc{Namespace: l.Namespace, Labels: l.Labels})
+		d.SetNamespaceLabels = append(d.SetNamespaceLabels, nsLabelsDoc(l))
 	}
 	for _, r := range st.Delete {
-		d.Delete = append(d.Delete, refDoc{Namespace: r.Namespace, Name: r.Name})
+		d.Delete = append(d.Delete, refDoc(r))
 	}
 	for _, k := range st.DeletePods {
 		d.DeletePods = append(d.DeletePods, k.String())
