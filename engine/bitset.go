@@ -41,15 +41,6 @@ func (b bitset) fill(n int) {
 	}
 }
 
-// count returns the number of members.
-func (b bitset) count() int {
-	c := 0
-	for _, w := range b {
-		c += bits.OnesCount64(w)
-	}
-	return c
-}
-
 // members lists the members in increasing order.
 func (b bitset) members() []int {
 	var out []int

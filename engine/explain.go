@@ -146,23 +146,26 @@ func (e Explanation) String() string {
 		if s.Direction == Ingress {
 			other = e.From
 		}
-		fmt.Fprintf(&b, "  %s of %s: %s\n", s.Direction, s.Pod, s.describe(other, e.Target))
+		fmt.Fprintf(&b, "  %s of %s: %s\n", s.Direction, s.Pod, s.describe(other, e.Target, e.Self))
 	}
 	return b.String()
 }
 
-func (s Side) describe(other cases.PeerKey, t Target) string {
+func (s Side) describe(other cases.PeerKey, t Target, self bool) string {
 	switch {
 	case s.External:
 		return "an external host, not subject to policies: allowed"
 	case len(s.Isolating) == 0:
-		return fmt.Sprintf("not isolated for %s (no policy selects it with policyType %s): allowed", s.Direction, s.Direction)
+		return fmt.Sprintf("not isolated for %s (no policy of its namespace selects it with policyType %s): allowed", s.Direction, s.Direction.policyType())
 	}
 	names := make([]string, len(s.Isolating))
 	for i, r := range s.Isolating {
 		names[i] = r.String()
 	}
 	iso := "isolated by " + strings.Join(names, ", ")
+	if len(s.Allowing) == 0 && self {
+		return fmt.Sprintf("%s; no rule admits %s on %s, but it is its own traffic: allowed", iso, other, t)
+	}
 	if len(s.Allowing) == 0 {
 		return fmt.Sprintf("%s; no rule admits %s on %s: %s", iso, other, t, s.Verdict)
 	}

@@ -66,3 +66,14 @@ func (d Direction) index() int {
 	}
 	return 0
 }
+
+// policyType is the API's name of the direction, as in spec.policyTypes.
+func (d Direction) policyType() string {
+	switch d {
+	case Ingress:
+		return "Ingress"
+	case Egress:
+		return "Egress"
+	}
+	return string(d)
+}

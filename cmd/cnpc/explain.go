@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/engine"
+)
+
+func init() {
+	register("explain", "explain the engine's verdict for one connection of a case file", runExplain)
+}
+
+const explainUsage = "usage: cnpc explain CASE.yaml --from NS/POD|EXTERNAL --to NS/POD|EXTERNAL --port N [--protocol TCP|UDP|SCTP] [--step N]"
+
+// explainFlags are the flags of `cnpc explain`.
+type explainFlags struct {
+	from, to, protocol string
+	port, step         int
+}
+
+func runExplain(args []string, s streams) error {
+	var f explainFlags
+	flags := newFlagSet("explain", s)
+	flags.StringVar(&f.from, "from", "", "source peer: namespace/pod or an external host's name")
+	flags.StringVar(&f.to, "to", "", "destination peer: namespace/pod or an external host's name")
+	flags.IntVar(&f.port, "port", 0, "destination port")
+	flags.StringVar(&f.protocol, "protocol", "TCP", "protocol: TCP, UDP or SCTP")
+	flags.IntVar(&f.step, "step", -1, "step to explain, from 0 (default: the last)")
+	rest, err := parseFlags(flags, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageErrorf("explain: expected one case file, found %d arguments\n%s", len(rest), explainUsage)
+	}
+	from, to, target, err := f.connection()
+	if err != nil {
+		return err
+	}
+	_, states, ps, err := predictCase(rest[0])
+	if err != nil {
+		return err
+	}
+	step, which := f.step, "chosen with --step"
+	if step < 0 {
+		step, which = len(states)-1, "the last; choose another with --step"
+	}
+	if step >= len(states) {
+		return usageErrorf("explain: --step: found %d, the case has steps 0 to %d", step, len(states)-1)
+	}
+	e, err := ps[step].Explain(from, to, target)
+	if err != nil {
+		return inputError(fmt.Errorf("explain: step %d: %w", step, err))
+	}
+	fmt.Fprintf(s.Out, "step %d of %d %q (%s)\n%s", step, len(states), states[step].Name, which, e)
+	return nil
+}
+
+// connection checks the --from, --to, --port and --protocol flags.
+func (f explainFlags) connection() (cases.PeerKey, cases.PeerKey, engine.Target, error) {
+	if f.from == "" || f.to == "" || f.port == 0 {
+		return "", "", engine.Target{}, usageErrorf("explain: --from, --to and --port are required\n%s", explainUsage)
+	}
+	from, err := cases.ParsePeerKey(f.from)
+	if err != nil {
+		return "", "", engine.Target{}, usageErrorf("explain: --from: %v", err)
+	}
+	to, err := cases.ParsePeerKey(f.to)
+	if err != nil {
+		return "", "", engine.Target{}, usageErrorf("explain: --to: %v", err)
+	}
+	target, err := engine.ParseTarget(fmt.Sprintf("%s/%d", strings.ToUpper(f.protocol), f.port))
+	if err != nil {
+		return "", "", engine.Target{}, usageErrorf("explain: --port/--protocol: %v", err)
+	}
+	return from, to, target, nil
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/engine"
+)
+
+func init() {
+	register("predict", "print the engine's truth tables for every step of a case file", runPredict)
+}
+
+// predictFlags are the flags of `cnpc predict CASE.yaml [--output text|json]`.
+type predictFlags struct {
+	output string
+}
+
+// The JSON contract of `cnpc predict --output json` (issue 2): for every step, every ordered pair
+// of peers and every port the destination serves.
+type (
+	predictOutput struct {
+		Case  string        `json:"case"`
+		Steps []predictStep `json:"steps"`
+	}
+	predictStep struct {
+		Name    string          `json:"name"`
+		Results []predictResult `json:"results"`
+	}
+	predictResult struct {
+		From     string `json:"from"`
+		To       string `json:"to"`
+		Port     int32  `json:"port"`
+		Protocol string `json:"protocol"`
+		Allowed  bool   `json:"allowed"`
+		Ingress  bool   `json:"ingress"`
+		Egress   bool   `json:"egress"`
+	}
+)
+
+func runPredict(args []string, s streams) error {
+	var f predictFlags
+	flags := newFlagSet("predict", s)
+	flags.StringVar(&f.output, "output", "text", "output format: text (truth tables) or json")
+	rest, err := parseFlags(flags, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageErrorf("predict: expected one case file, found %d arguments\nusage: cnpc predict CASE.yaml [--output text|json]", len(rest))
+	}
+	if f.output != "text" && f.output != "json" {
+		return usageErrorf("predict: --output: found %q, expected text or json", f.output)
+	}
+	c, states, predictions, err := predictCase(rest[0])
+	if err != nil {
+		return err
+	}
+	if f.output == "json" {
+		return writePredictJSON(s.Out, c, states, predictions)
+	}
+	return writePredictText(s.Out, c, states, predictions)
+}
+
+// predictCase loads the case file at path and predicts every step. Bad input is exit 2.
+func predictCase(path string) (*cases.Case, []cases.State, []*engine.Prediction, error) {
+	c, err := cases.LoadFile(path)
+	if err != nil {
+		return nil, nil, nil, inputError(err)
+	}
+	states, err := c.States()
+	if err != nil {
+		return nil, nil, nil, inputError(err)
+	}
+	var out []*engine.Prediction
+	for i, st := range states {
+		p, err := engine.Predict(st.Topology, st.Policies)
+		if err != nil {
+			return nil, nil, nil, inputError(fmt.Errorf("%s: steps[%d] %q: %w", path, i, st.Name, err))
+		}
+		out = append(out, p)
+	}
+	return c, states, out, nil
+}
+
+func writePredictJSON(w io.Writer, c *cases.Case, states []cases.State, ps []*engine.Prediction) error {
+	out := predictOutput{Case: c.Name, Steps: []predictStep{}}
+	for i, p := range ps {
+		step := predictStep{Name: states[i].Name, Results: []predictResult{}}
+		for _, r := range p.Results() {
+			step.Results = append(step.Results, predictResult{
+				From:     r.From.String(),
+				To:       r.To.String(),
+				Port:     r.Target.Port,
+				Protocol: string(r.Target.Protocol),
+				Allowed:  r.Verdict.IsAllowed(),
+				Ingress:  r.Ingress.IsAllowed(),
+				Egress:   r.Egress.IsAllowed(),
+			})
+		}
+		out.Steps = append(out.Steps, step)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func writePredictText(w io.Writer, c *cases.Case, states []cases.State, ps []*engine.Prediction) error {
+	if _, err := fmt.Fprintf(w, "case %s: %d step(s)\n", c.Name, len(states)); err != nil {
+		return err
+	}
+	for i, p := range ps {
+		if _, err := fmt.Fprintf(w, "\n=== step %d: %s\n", i, states[i].Name); err != nil {
+			return err
+		}
+		if err := p.Table().Render(w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
