@@ -1,12 +1,17 @@
 package netpol
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/e2e-framework/klient"
 	"sigs.k8s.io/e2e-framework/pkg/envconf"
+
+	"github.com/cnpc-dev/cnpc/reports"
 )
 
 // Cluster is the cluster under test: e2e-framework's klient for objects and a client-go clientset
@@ -33,4 +38,36 @@ func Connect(kubeconfig string) (*Cluster, error) {
 		return nil, fmt.Errorf("connect with kubeconfig %s: exec client: %w", kubeconfig, err)
 	}
 	return &Cluster{Client: client, exec: cs, rest: cfg}, nil
+}
+
+// Info reads what the report says about the cluster: Kubernetes version, node count, IP family and
+// the nodes' kernel.
+func (c *Cluster) Info(ctx context.Context) (reports.Cluster, error) {
+	v, err := c.exec.Discovery().ServerVersion()
+	if err != nil {
+		return reports.Cluster{}, fmt.Errorf("read the server version: %w", err)
+	}
+	var list corev1.NodeList
+	if err := c.Client.Resources().List(ctx, &list); err != nil {
+		return reports.Cluster{}, fmt.Errorf("list nodes: %w", err)
+	}
+	info := reports.Cluster{KubernetesVersion: v.GitVersion, Nodes: len(list.Items), IPFamily: "ipv4"}
+	v4, v6 := false, false
+	for _, n := range list.Items {
+		info.Kernel = n.Status.NodeInfo.KernelVersion
+		for _, cidr := range n.Spec.PodCIDRs {
+			if strings.Contains(cidr, ":") {
+				v6 = true
+			} else {
+				v4 = true
+			}
+		}
+	}
+	switch {
+	case v4 && v6:
+		info.IPFamily = "dual"
+	case v6:
+		info.IPFamily = "ipv6"
+	}
+	return info, nil
 }

@@ -25,6 +25,8 @@ type Options struct {
 	// ProbeTimeout is the per-attempt timeout inside the probe; Attempts bounds the attempts.
 	ProbeTimeout time.Duration
 	Attempts     int
+	// ProbeBinary is the prober's path inside the probe image.
+	ProbeBinary string
 	// DockerNetwork is the docker network external hosts join (kind's is "kind").
 	DockerNetwork string
 }
@@ -38,6 +40,7 @@ func DefaultOptions() Options {
 		ProbeTimeout:    time.Second,
 		Attempts:        1,
 		DockerNetwork:   "kind",
+		ProbeBinary:     "/cnpc-probe",
 	}
 }
 

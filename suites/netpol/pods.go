@@ -152,3 +152,34 @@ func podReady(pod *corev1.Pod) (ip, why string, bad bool) {
 	}
 	return pod.Status.PodIP, "", false
 }
+
+// PodRoutes returns, for every node with a pod CIDR, that CIDR and the node's internal IP: the
+// routes an external host needs to open connections to pods.
+func (c *Cluster) PodRoutes(ctx context.Context) ([]Route, error) {
+	var list corev1.NodeList
+	if err := c.Client.Resources().List(ctx, &list); err != nil {
+		return nil, fmt.Errorf("list nodes: %w", err)
+	}
+	var routes []Route
+	for _, n := range list.Items {
+		for _, a := range n.Status.Addresses {
+			if a.Type != corev1.NodeInternalIP || strings.Contains(a.Address, ":") {
+				continue
+			}
+			for _, cidr := range n.Spec.PodCIDRs {
+				if !strings.Contains(cidr, ":") {
+					routes = append(routes, Route{CIDR: cidr, Via: a.Address})
+				}
+			}
+		}
+	}
+	return routes, nil
+}
+
+// Runner returns the Runner of pod sources: the prober through one Kubernetes exec, batch on stdin.
+func (c *Cluster) Runner(binary string) Runner {
+	return func(ctx context.Context, src cases.PeerKey, stdin []byte) (ExecResult, error) {
+		ns, name := src.Split()
+		return c.Exec(ctx, ns, name, probeContainer, []string{binary, "probe"}, stdin)
+	}
+}

@@ -6,18 +6,21 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/e2e-framework/klient/k8s/resources"
 
 	"github.com/cnpc-dev/cnpc/cases"
 )
 
-// Reconcile makes the cluster match one state of a case: the topology's namespaces (labels),
-// probe pods (ports, labels) and exactly the given policies in the topology's namespaces. It is
-// declarative, so the same call sets up a case, applies a step, and restores the standard
-// topology between cases. It returns the pods' real IPs once every pod is Ready.
-func (c *Cluster) Reconcile(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, image string, nodes []string, timeout time.Duration) (map[cases.PeerKey]string, error) {
+// ReconcileTopology makes the cluster match a topology: its namespaces (labels) and probe pods
+// (ports, labels). It is declarative, so the same call sets up a case, applies a step's label and
+// pod changes, and restores the standard topology between cases. Pods of earlier cases that the
+// topology does not have are deleted from its namespaces; other namespaces are left alone. It
+// returns the pods' real IPs once every pod is Ready.
+func (c *Cluster) ReconcileTopology(ctx context.Context, topo cases.Topology, image string, nodes []string, timeout time.Duration) (map[cases.PeerKey]string, error) {
 	var errs []error
 	for _, ns := range topo.Namespaces {
 		if err := c.ensureNamespace(ctx, ns, timeout); err != nil {
@@ -27,19 +30,16 @@ func (c *Cluster) Reconcile(ctx context.Context, topo cases.Topology, policies [
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if err := c.ensurePolicies(ctx, topo.Namespaces, policies); err != nil {
-		return nil, err
-	}
 	if err := c.ensurePods(ctx, topo, image, nodes, timeout); err != nil {
 		return nil, err
 	}
 	return c.waitPodsReady(ctx, topo, timeout)
 }
 
-// ensurePolicies deletes every policy of the namespaces that is not wanted, updates those whose
+// EnsurePolicies makes the policies of the namespaces exactly want: it deletes every policy that is not wanted, updates those whose
 // spec or labels differ, and creates the missing ones. Policies are applied with klient, never
 // kubectl, so every error names the policy.
-func (c *Cluster) ensurePolicies(ctx context.Context, namespaces []cases.Namespace, want []networkingv1.NetworkPolicy) error {
+func (c *Cluster) EnsurePolicies(ctx context.Context, namespaces []cases.Namespace, want []networkingv1.NetworkPolicy) error {
 	wanted := map[cases.PolicyRef]*networkingv1.NetworkPolicy{}
 	for i := range want {
 		wanted[cases.PolicyRef{Namespace: want[i].Namespace, Name: want[i].Name}] = &want[i]
@@ -90,4 +90,31 @@ func (c *Cluster) applyPolicy(ctx context.Context, ref cases.PolicyRef, want, cu
 		return fmt.Errorf("update policy %s: %w", ref, err)
 	}
 	return nil
+}
+
+// DeleteAllPolicies deletes every NetworkPolicy in every namespace carrying our label: the reset
+// between cases, whatever topology the last case had.
+func (c *Cluster) DeleteAllPolicies(ctx context.Context) error {
+	var list corev1.NamespaceList
+	if err := c.Client.Resources().List(ctx, &list, resources.WithLabelSelector(OwnedLabel+"="+OwnedValue)); err != nil {
+		return fmt.Errorf("list our namespaces: %w", err)
+	}
+	var namespaces []cases.Namespace
+	for _, ns := range list.Items {
+		namespaces = append(namespaces, cases.Namespace{Name: ns.Name})
+	}
+	return c.EnsurePolicies(ctx, namespaces, nil)
+}
+
+// OwnedNamespaces lists the namespaces carrying our label.
+func (c *Cluster) OwnedNamespaces(ctx context.Context) ([]string, error) {
+	var list corev1.NamespaceList
+	if err := c.Client.Resources().List(ctx, &list, resources.WithLabelSelector(OwnedLabel+"="+OwnedValue)); err != nil {
+		return nil, fmt.Errorf("list our namespaces: %w", err)
+	}
+	var names []string
+	for _, ns := range list.Items {
+		names = append(names, ns.Name)
+	}
+	return names, nil
 }

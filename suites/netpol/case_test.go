@@ -1,0 +1,140 @@
+package netpol
+
+import (
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/reports"
+)
+
+// One spec per case of the catalog (and of the generator), labelled with the case's features so
+// that --ginkgo.label-filter=egress selects them.
+var _ = DescribeTable("NetworkPolicy case",
+	func(ctx SpecContext, c *cases.Case) { runCase(ctx, c) },
+	entries(),
+)
+
+func entries() []TableEntry {
+	var out []TableEntry
+	for _, c := range catalog {
+		labels := make([]string, len(c.Features))
+		for i, f := range c.Features {
+			labels[i] = string(f)
+		}
+		out = append(out, Entry(c.Name, Label(labels...), SpecTimeout(15*time.Minute), c))
+	}
+	return out
+}
+
+// runCase runs one case: set up its topology, check the case's baseline (no policy: everything
+// that serves connects), then each step (apply, predict, converge, confirm), and record it. The
+// deferred record runs however the spec ends, so the results file always has the case.
+func runCase(ctx SpecContext, c *cases.Case) {
+	n := prog.next()
+	rec := reports.Case{Name: c.Name, Description: c.Description, Source: c.Source, Features: c.Features}
+	start := time.Now()
+	defer func() {
+		rec.Duration = reports.Duration(time.Since(start))
+		if rec.Verdict == "" {
+			rec.Verdict, rec.Reason = reports.Error, "the case stopped before a verdict (see the spec's failure)"
+		}
+		if err := results.Add(rec); err != nil {
+			fmt.Fprintf(GinkgoWriter, "%v\n", err)
+		}
+	}()
+	topo := baseTopology(c)
+	if len(topo.Externals) > 0 && !suite.ExternalsOK {
+		rec.Verdict, rec.Reason = reports.Unsupported, "external hosts unsupported here: "+suite.ExternalsWhy
+		Skip(rec.Reason)
+	}
+	DeferCleanup(func(ctx SpecContext) {
+		stopErr := suite.Externals.Stop(ctx, topo.Externals)
+		if err := suite.Cluster.DeleteAllPolicies(ctx); err != nil || stopErr != nil {
+			Fail(fmt.Sprintf("clean up after case %s: %v %v", c.Name, err, stopErr))
+		}
+	})
+
+	By("setting up the topology")
+	real, err := suite.SetUp(ctx, topo)
+	if err == nil {
+		err = suite.Cluster.EnsurePolicies(ctx, topo.Namespaces, nil)
+	}
+	if err != nil {
+		rec.Verdict, rec.Reason = reports.Error, "set up: "+err.Error()
+		Fail(rec.Reason)
+	}
+	By("checking the case's baseline: no policy, everything connects")
+	pred, conv, err := suite.Check(ctx, real, nil)
+	if err != nil || !healthy(conv) {
+		rec.Verdict, rec.Reason = reports.Error, "cluster not healthy before the case's first step"
+		if err != nil {
+			Fail(rec.Reason + ": " + err.Error())
+		}
+		Fail(FailureText(rec.Reason, pred, conv))
+	}
+	runSteps(ctx, c, n, real, &rec)
+}
+
+// runSteps applies and checks every step, recording each, and fails the spec on the first step
+// that fails (the later steps build on it).
+func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, rec *reports.Case) {
+	states, err := c.States()
+	if err != nil {
+		rec.Verdict, rec.Reason = reports.Error, "replay the case: "+err.Error()
+		Fail(rec.Reason)
+	}
+	ips := peerIPs(real)
+	for i, st := range states {
+		By(fmt.Sprintf("step %d/%d: %s", i+1, len(states), st.Name))
+		began := time.Now()
+		real, policies, err := suite.Apply(ctx, st.Topology, ips, func(ips map[cases.PeerKey]string) ([]networkingv1.NetworkPolicy, error) {
+			return boundPolicies(c, i, ips)
+		})
+		if err != nil {
+			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
+			Fail(rec.Reason)
+		}
+		pred, conv, err := suite.Check(ctx, real, policies)
+		if err != nil {
+			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
+			Fail(rec.Reason)
+		}
+		sr := StepRecord(i, st.Name, policies, pred, conv)
+		rec.Steps = append(rec.Steps, sr)
+		prog.printf("case %d/%d %s: step %d/%d, %d probes, %d polls, %s to converge, %s in all: %s\n",
+			n, prog.total, c.Name, i+1, len(states), len(conv.Final.Cells), conv.Polls,
+			conv.Time.Round(time.Millisecond), time.Since(began).Round(time.Millisecond), sr.Verdict)
+		title := fmt.Sprintf("step %d/%d (%s)", i+1, len(states), st.Name)
+		fmt.Fprintf(GinkgoWriter, "%s\n", FailureText(title, pred, conv))
+		if sr.Verdict == reports.Fail || sr.Verdict == reports.Error {
+			rec.Verdict, rec.Reason = sr.Verdict, title+" did not match the prediction"
+			Fail(FailureText(rec.Reason, pred, conv))
+		}
+	}
+	rec.Verdict = CaseVerdict(rec.Steps)
+	if rec.Verdict == reports.Pass && needsMissing(c, suite.Unsupported) {
+		rec.Verdict, rec.Reason = reports.Unsupported, "the case needs a protocol this cluster cannot probe: the rest matched"
+	}
+}
+
+// healthy reports whether a baseline matched, allowing implementation-defined and unsupported
+// cells.
+func healthy(conv Convergence) bool {
+	v := StepVerdict(conv)
+	return v == reports.Pass || v == reports.ImplementationDefined || v == reports.Unsupported
+}
+
+func peerIPs(t cases.Topology) map[cases.PeerKey]string {
+	out := map[cases.PeerKey]string{}
+	for _, p := range t.Pods {
+		out[p.Key()] = p.IP
+	}
+	for _, e := range t.Externals {
+		out[e.Key()] = e.IP
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package netpol
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/cnpc-dev/cnpc/cases"
+)
+
+// allCases returns the cases the suite has a spec for: the embedded catalog, then the generated
+// coverage cases (tagged "generated", so --ginkgo.label-filter='!generated' leaves them out).
+func allCases() ([]*cases.Case, error) {
+	cat, err := cases.Catalog()
+	gen := cases.Generated()
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, c := range gen {
+		if err := c.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return append(cat, gen...), errors.Join(errs...)
+}
+
+// baseTopology is the topology a case starts from: its own, or the standard one.
+func baseTopology(c *cases.Case) cases.Topology { return c.BaseTopology() }
+
+// boundPolicies returns the policies in force after step i once the case is bound to real IPs.
+// Bind needs an IP for every peer the case ever has; peers that do not exist yet (pods a later
+// step adds) keep the case's own IPs, which no policy of step i may refer to (cases checks that a
+// placeholder names a peer existing at its step).
+func boundPolicies(c *cases.Case, i int, real map[cases.PeerKey]string) ([]networkingv1.NetworkPolicy, error) {
+	ips := map[cases.PeerKey]string{}
+	base := c.BaseTopology()
+	for _, p := range base.Pods {
+		ips[p.Key()] = p.IP
+	}
+	for _, e := range base.Externals {
+		ips[e.Key()] = e.IP
+	}
+	for _, s := range c.Steps {
+		for _, p := range s.AddPods {
+			ips[p.Key()] = p.IP
+		}
+	}
+	for k, ip := range real {
+		ips[k] = ip
+	}
+	bound, err := c.Bind(ips)
+	if err != nil {
+		return nil, err
+	}
+	states, err := bound.States()
+	if err != nil {
+		return nil, err
+	}
+	if i >= len(states) {
+		return nil, fmt.Errorf("case %s has %d states, expected at least %d", c.Name, len(states), i+1)
+	}
+	return states[i].Policies, nil
+}
+
+// namespaceNames lists every namespace any case may create, for the ownership check before the
+// run touches anything.
+func namespaceNames(cs []*cases.Case) []string {
+	seen := map[string]bool{}
+	add := func(ns string) { seen[ns] = true }
+	for _, ns := range cases.Standard().Namespaces {
+		add(ns.Name)
+	}
+	for _, c := range cs {
+		for _, ns := range baseTopology(c).Namespaces {
+			add(ns.Name)
+		}
+		for _, s := range c.Steps {
+			for _, ns := range s.AddNamespaces {
+				add(ns.Name)
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for ns := range seen {
+		out = append(out, ns)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,111 @@
+package netpol
+
+import (
+	"net/netip"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/cnpc-dev/cnpc/cases"
+)
+
+// ImplementationDefinedCells returns the predicate for the cells whose outcome the API leaves to
+// the plugin (issue 5), given the topology with its real IPs and the policies in force:
+//
+//   - a pod's traffic to itself: the engine allows it, but whether it loops back inside the pod or
+//     passes the plugin's filters differs between plugins;
+//   - a pod-to-pod connection where an ipBlock of a policy selecting either end covers the other
+//     pod's IP: the reference says ipBlock is meant for cluster-external IPs and that whether
+//     rewrites happen before or after policy is not defined, so plugins differ on pod IPs
+//     (https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource).
+//
+// A matching observation in such a cell is still a match; only a disagreement changes class.
+func ImplementationDefinedCells(topo cases.Topology, policies []networkingv1.NetworkPolicy) ImplementationDefined {
+	pods := map[cases.PeerKey]cases.Pod{}
+	for _, p := range topo.Pods {
+		pods[p.Key()] = p
+	}
+	return func(k CellKey) bool {
+		if k.From == k.To {
+			return true
+		}
+		src, srcPod := pods[k.From]
+		dst, dstPod := pods[k.To]
+		if !srcPod || !dstPod {
+			return false
+		}
+		for i := range policies {
+			np := &policies[i]
+			if selects(np, dst) && ingressCIDRCovers(np, src.IP) {
+				return true
+			}
+			if selects(np, src) && egressCIDRCovers(np, dst.IP) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// selects reports whether the policy's podSelector selects pod in the policy's namespace. An
+// invalid selector selects nothing here; cases rejects such policies on load.
+func selects(np *networkingv1.NetworkPolicy, pod cases.Pod) bool {
+	if np.Namespace != pod.Namespace {
+		return false
+	}
+	sel, err := metav1.LabelSelectorAsSelector(&np.Spec.PodSelector)
+	return err == nil && sel.Matches(labels.Set(pod.Labels))
+}
+
+func ingressCIDRCovers(np *networkingv1.NetworkPolicy, ip string) bool {
+	if !hasType(np, networkingv1.PolicyTypeIngress) {
+		return false
+	}
+	for _, r := range np.Spec.Ingress {
+		if peersCover(r.From, ip) {
+			return true
+		}
+	}
+	return false
+}
+
+func egressCIDRCovers(np *networkingv1.NetworkPolicy, ip string) bool {
+	if !hasType(np, networkingv1.PolicyTypeEgress) {
+		return false
+	}
+	for _, r := range np.Spec.Egress {
+		if peersCover(r.To, ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// peersCover reports whether an ipBlock cidr among peers contains ip (except or not: an except
+// that carves the pod out is as implementation-defined as the cidr that covers it).
+func peersCover(peers []networkingv1.NetworkPolicyPeer, ip string) bool {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	for _, p := range peers {
+		if p.IPBlock == nil {
+			continue
+		}
+		if pfx, err := netip.ParsePrefix(p.IPBlock.CIDR); err == nil && pfx.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasType reports whether the (defaulted) policy governs direction t.
+func hasType(np *networkingv1.NetworkPolicy, t networkingv1.PolicyType) bool {
+	for _, pt := range np.Spec.PolicyTypes {
+		if pt == t {
+			return true
+		}
+	}
+	return false
+}

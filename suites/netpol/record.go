@@ -1,0 +1,113 @@
+package netpol
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/engine"
+	"github.com/cnpc-dev/cnpc/reports"
+)
+
+// StepRecord turns a step's convergence into the report's step: every served cell of the
+// deciding round, with the engine's explanation and the probe's raw result on the wrong ones.
+func StepRecord(index int, name string, policies []networkingv1.NetworkPolicy, pred *engine.Prediction, conv Convergence) reports.Step {
+	st := reports.Step{
+		Index:        index,
+		Name:         name,
+		Policies:     policiesYAML(policies),
+		Peers:        pred.Peers(),
+		ConvergeTime: reports.Duration(conv.Time),
+		Polls:        conv.Polls,
+	}
+	for _, t := range pred.Targets() {
+		st.Targets = append(st.Targets, t.String())
+	}
+	if conv.Final == nil {
+		st.Verdict = reports.Error
+		return st
+	}
+	for _, j := range conv.Final.Cells {
+		st.Cells = append(st.Cells, cellRecord(pred, j))
+	}
+	st.Verdict = StepVerdict(conv)
+	return st
+}
+
+func cellRecord(pred *engine.Prediction, j Judged) reports.Cell {
+	c := reports.Cell{
+		From: j.Key.From, To: j.Key.To, Port: j.Key.Target.Port, Protocol: string(j.Key.Target.Protocol),
+		Predicted: j.Predicted, Observed: j.Result.Outcome, Class: j.Class,
+	}
+	if !c.Observed.Valid() {
+		c.Observed = cases.Error
+	}
+	for _, a := range j.Result.Attempts {
+		c.Attempts = append(c.Attempts, a.Outcome)
+	}
+	if j.Class != reports.Match && j.Class != reports.ClassUnsupported {
+		if ex, err := pred.Explain(j.Key.From, j.Key.To, j.Key.Target); err == nil {
+			c.Explanation = ex.String()
+		}
+		c.Detail = rawResult(j)
+	}
+	return c
+}
+
+// StepVerdict decides a step from its deciding round: any conclusive disagreement fails it; a
+// round that never converged because of errors or flaky cells is an error (could not check);
+// otherwise implementation-defined cells make it implementation-defined, and a step whose every
+// cell was unsupported is unsupported.
+func StepVerdict(conv Convergence) reports.Verdict {
+	n := conv.Final.Counts
+	switch {
+	case n[reports.Mismatch] > 0:
+		return reports.Fail
+	case n[reports.ClassError] > 0 || n[reports.Flaky] > 0:
+		return reports.Error
+	case n[reports.ClassImplementationDefined] > 0:
+		return reports.ImplementationDefined
+	case n[reports.ClassUnsupported] == len(conv.Final.Cells):
+		return reports.Unsupported
+	}
+	return reports.Pass
+}
+
+// CaseVerdict folds the steps' verdicts: fail over error over implementation-defined over
+// unsupported over pass.
+func CaseVerdict(steps []reports.Step) reports.Verdict {
+	rank := map[reports.Verdict]int{reports.Pass: 0, reports.Unsupported: 1, reports.ImplementationDefined: 2, reports.Error: 3, reports.Fail: 4}
+	v := reports.Pass
+	for _, s := range steps {
+		if rank[s.Verdict] > rank[v] {
+			v = s.Verdict
+		}
+	}
+	return v
+}
+
+func policiesYAML(policies []networkingv1.NetworkPolicy) string {
+	var parts []string
+	for _, p := range policies {
+		p.TypeMeta.APIVersion, p.TypeMeta.Kind = "networking.k8s.io/v1", "NetworkPolicy"
+		b, err := yaml.Marshal(p)
+		if err != nil {
+			parts = append(parts, fmt.Sprintf("# %s/%s: %v\n", p.Namespace, p.Name, err))
+			continue
+		}
+		parts = append(parts, string(b))
+	}
+	return strings.Join(parts, "---\n")
+}
+
+func rawResult(j Judged) string {
+	b, err := json.Marshal(j.Result)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}

@@ -1,0 +1,121 @@
+package netpol
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/internal/version"
+	"github.com/cnpc-dev/cnpc/reports"
+)
+
+// opts are the suite's flags; `cnpc run` passes them to the compiled test binary.
+var opts = DefaultOptions()
+
+func init() {
+	flag.StringVar(&opts.Kubeconfig, "kubeconfig", "", "kubeconfig of the cluster to test; without it the suite is skipped")
+	flag.StringVar(&opts.CNI, "cni", "unknown", "name of the CNI under test, for the report")
+	flag.StringVar(&opts.CNIVersion, "cni-version", "", "version of the CNI under test, for the report")
+	flag.StringVar(&opts.ProbeImage, "probe-image", opts.ProbeImage, "probe image, already loaded into the nodes and present in the local docker")
+	flag.StringVar(&opts.ProbeBinary, "probe-binary", opts.ProbeBinary, "path of cnpc-probe inside the probe image")
+	flag.StringVar(&opts.Results, "results", "", "write the JSON results here, rewritten after every case")
+	flag.DurationVar(&opts.ConvergeTimeout, "converge-timeout", opts.ConvergeTimeout, "how long a step may take to match the prediction")
+	flag.DurationVar(&opts.ReadyTimeout, "ready-timeout", opts.ReadyTimeout, "how long to wait for pods and namespaces")
+	flag.DurationVar(&opts.ProbeTimeout, "probe-timeout", opts.ProbeTimeout, "timeout of one probe attempt")
+	flag.IntVar(&opts.Attempts, "probe-attempts", opts.Attempts, "attempts per probe and round")
+	flag.StringVar(&opts.DockerNetwork, "docker-network", opts.DockerNetwork, "docker network of the kind nodes, joined by external hosts")
+}
+
+// The run's shared state, set up once by BeforeSuite.
+var (
+	suite    *Suite
+	results  *Results
+	prog = newProgress(os.Stderr)
+	// catalog is built when the spec tree is, before flags matter; its error fails BeforeSuite.
+	catalog, catalogErr = allCases()
+)
+
+func TestNetpol(t *testing.T) {
+	if opts.Kubeconfig == "" {
+		t.Skip("suites/netpol needs a cluster: no --kubeconfig given, so the conformance suite is skipped (cnpc run creates a cluster and passes one)")
+	}
+	if testing.Short() {
+		t.Skip("suites/netpol is an integration suite: skipped with -short")
+	}
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "cnpc NetworkPolicy conformance")
+}
+
+var _ = ReportBeforeSuite(func(r Report) {
+	prog.total = r.PreRunStats.SpecsThatWillRun
+})
+
+var _ = BeforeSuite(func(ctx SpecContext) {
+	Expect(catalogErr).NotTo(HaveOccurred(), "load the case catalog")
+	var err error
+	By("connecting to the cluster")
+	suite, err = NewSuite(ctx, opts)
+	Expect(err).NotTo(HaveOccurred())
+	fmt.Fprintf(GinkgoWriter, "nodes %v, pod routes %v\n", suite.Nodes, suite.Routes)
+	By("checking that our namespace names are free or ours")
+	Expect(suite.Cluster.CheckOwnership(ctx, namespaceNames(catalog))).To(Succeed())
+	results, err = NewResults(opts.Results, runHeader(opts))
+	Expect(err).NotTo(HaveOccurred())
+	info, err := suite.Cluster.Info(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	results.SetCluster(info)
+	sc, _ := GinkgoConfiguration()
+	results.SetFilters(strings.Join(sc.FocusStrings, "|"), sc.LabelFilter)
+	if !suite.ExternalsOK {
+		fmt.Fprintf(GinkgoWriter, "external hosts unsupported here: %s\n", suite.ExternalsWhy)
+	}
+	By("creating the standard topology and checking the baseline")
+	std := cases.Standard()
+	real, err := suite.SetUp(ctx, std)
+	Expect(err).NotTo(HaveOccurred(), "set up the standard topology")
+	Expect(suite.Cluster.EnsurePolicies(ctx, std.Namespaces, nil)).To(Succeed())
+	pred, conv, err := suite.Check(ctx, real, nil)
+	Expect(err).NotTo(HaveOccurred())
+	if v := StepVerdict(conv); v != reports.Pass && v != reports.ImplementationDefined {
+		Fail(FailureText("cluster not healthy: with no policy every pod must reach every other", pred, conv))
+	}
+	suite.Unsupported = UnsupportedProtocols(conv.Final)
+	unsupported := describeUnsupported(suite.Unsupported)
+	results.SetUnsupported(unsupported)
+	prog.printf("baseline: %d probes, %d polls, converged in %s%s\n", len(conv.Final.Cells), conv.Polls, conv.Time.Round(time.Millisecond), unsupportedNote(unsupported))
+}, NodeTimeout(10*time.Minute))
+
+var _ = AfterSuite(func(ctx SpecContext) {
+	if suite == nil {
+		return
+	}
+	By("deleting the policies and namespaces of the run")
+	names, err := suite.Cluster.OwnedNamespaces(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(suite.Cluster.DeleteNamespaces(ctx, names)).To(Succeed())
+	if results != nil {
+		Expect(results.Finish()).To(Succeed())
+	}
+}, NodeTimeout(3*time.Minute))
+
+func runHeader(o Options) reports.Run {
+	return reports.Run{
+		Tool:    reports.Tool{Version: version.Version, Commit: version.Commit},
+		CNI:     reports.CNI{Name: o.CNI, Version: o.CNIVersion},
+		Options: reports.Options{ConvergeTimeout: reports.Duration(o.ConvergeTimeout), ProbeTimeout: reports.Duration(o.ProbeTimeout), Attempts: o.Attempts},
+	}
+}
+
+func unsupportedNote(u []string) string {
+	if len(u) == 0 {
+		return ""
+	}
+	return "; unsupported here: " + strings.Join(u, "; ")
+}
