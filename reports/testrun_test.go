@@ -57,7 +57,7 @@ func testCatalog() []testCase {
 	return []testCase{
 		{name: "allow-all-baseline", description: "With no policy every pod reaches every pod on every port.",
 			source:   "kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies",
-			features: []cases.Feature{cases.FeatureAllowAll, cases.FeatureTCP, cases.FeatureUDP, cases.FeatureSCTP},
+			features: []cases.Feature{cases.FeatureAllowAll},
 			steps:    []testStep{{name: "no policies", allowed: always}}},
 		{name: "deny-all-ingress", description: "A policy selecting every pod of x with no ingress rule isolates x for ingress.",
 			source: "upstream: should support a 'default-deny-ingress' policy", features: []cases.Feature{cases.FeatureDenyAll, cases.FeatureIngress, cases.FeatureUpstream},

@@ -1,0 +1,122 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cnpc-dev/cnpc/cases"
+)
+
+// Matrix is the support matrix: features as rows, CNIs (name@version) as columns, each cell the
+// verdicts of the cases with that feature in that CNI's run.
+type Matrix struct {
+	CNIs     []MatrixColumn
+	Features []cases.Feature
+	// Cells[f][c] is feature f in column c.
+	Cells [][]MatrixCell
+}
+
+// MatrixColumn is one run: the CNI and what the run was made on.
+type MatrixColumn struct {
+	CNI     CNI
+	Cluster Cluster
+	Tool    Tool
+	Date    string
+	Total   Counts
+}
+
+// MatrixCell counts one feature's verdicts in one run and names the cases that failed.
+type MatrixCell struct {
+	Counts  Counts
+	Failing []MatrixFailure
+}
+
+// MatrixFailure is one failing (fail or error) case of a matrix cell.
+type MatrixFailure struct {
+	Case    string
+	Verdict Verdict
+	Message string
+}
+
+// NewMatrix merges runs into a matrix, one column per run in the order given. Two runs of the
+// same name@version are an error: the matrix could not say which one a cell comes from.
+func NewMatrix(runs []*Run) (*Matrix, error) {
+	m := &Matrix{}
+	seen := map[string]int{}
+	present := map[cases.Feature]bool{}
+	for i, r := range runs {
+		if j, dup := seen[r.CNI.String()]; dup {
+			return nil, fmt.Errorf("runs %d and %d are both of %s; give one run per CNI version", j+1, i+1, r.CNI)
+		}
+		seen[r.CNI.String()] = i
+		m.CNIs = append(m.CNIs, MatrixColumn{CNI: r.CNI, Cluster: r.Cluster, Tool: r.Tool,
+			Date: r.Start.UTC().Format("2006-01-02"), Total: Summarize(r).Counts})
+		for _, c := range r.Cases {
+			for _, f := range c.Features {
+				present[f] = true
+			}
+		}
+	}
+	for _, f := range cases.Features {
+		if present[f] {
+			m.Features = append(m.Features, f)
+		}
+	}
+	row := map[cases.Feature]int{}
+	for i, f := range m.Features {
+		row[f] = i
+		m.Cells = append(m.Cells, make([]MatrixCell, len(runs)))
+	}
+	for col, r := range runs {
+		for _, c := range r.Cases {
+			for _, f := range c.Features {
+				cell := &m.Cells[row[f]][col]
+				if cell.Counts == nil {
+					cell.Counts = Counts{}
+				}
+				cell.Counts[c.Verdict]++
+				if c.Verdict == Fail || c.Verdict == Error {
+					cell.Failing = append(cell.Failing, MatrixFailure{c.Name, c.Verdict, caseMessage(c)})
+				}
+			}
+		}
+	}
+	for _, cells := range m.Cells {
+		for _, cell := range cells {
+			sort.SliceStable(cell.Failing, func(i, j int) bool { return cell.Failing[i].Case < cell.Failing[j].Case })
+		}
+	}
+	return m, nil
+}
+
+// caseMessage is a one-line account of a failing case: the wrong cells, or the reason.
+func caseMessage(c Case) string {
+	if c.Verdict == Error {
+		return c.Reason
+	}
+	return failureMessage(c)
+}
+
+// Text is the cell's short text: "83% (5/6)", "n/a (2 unsupported)" when nothing was judged, or
+// "" when no case of the run has the feature.
+func (c MatrixCell) Text() string {
+	if c.Counts.Total() == 0 {
+		return ""
+	}
+	if rate, ok := c.Counts.PassRate(); ok {
+		return fmt.Sprintf("%s (%d/%d)", percent(rate), c.Counts[Pass], c.Counts.Judged())
+	}
+	var parts []string
+	for _, v := range Verdicts {
+		if n := c.Counts[v]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, v))
+		}
+	}
+	return "n/a (" + strings.Join(parts, ", ") + ")"
+}
+
+// anchor is the fragment identifier of a cell's failures, e.g. "fail-flannel-v0-27-4-ingress".
+func anchor(cni CNI, f cases.Feature) string {
+	return "fail-" + htmlID(cni.String()+"-"+string(f))
+}

@@ -1,0 +1,116 @@
+package reports
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func matrixRuns(t *testing.T) []*Run {
+	return []*Run{loadRun(t, "calico.json"), loadRun(t, "flannel.json"), loadRun(t, "kindnet.json")}
+}
+
+func TestMatrixGolden(t *testing.T) {
+	m, err := NewMatrix(matrixRuns(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md, page bytes.Buffer
+	if err := WriteMatrixMarkdown(&md, m); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, filepath.Join("golden", "matrix.md"), md.Bytes())
+	if err := WriteMatrixHTML(&page, m); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, filepath.Join("golden", "matrix.html"), page.Bytes())
+	checkSelfContained(t, page.String())
+	for _, a := range []string{"fail-flannel-v0-27-4-deny-all", "fail-kindnet-v1-8-5-label-change"} {
+		if !strings.Contains(page.String(), `href="#`+a+`"`) || !strings.Contains(page.String(), `id="`+a+`"`) {
+			t.Errorf("matrix page has no link to and target %s", a)
+		}
+	}
+}
+
+// TestMatrixCells checks cells derived by hand from the recorded runs (testrun_test.go).
+func TestMatrixCells(t *testing.T) {
+	m, err := NewMatrix(matrixRuns(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell := func(feature string, col int) string {
+		for i, f := range m.Features {
+			if string(f) == feature {
+				return m.Cells[i][col].Text()
+			}
+		}
+		return "no row"
+	}
+	tests := []struct {
+		feature string
+		col     int
+		want    string
+	}{
+		{"deny-all", 0, "100% (2/2)"},
+		{"deny-all", 1, "0% (0/2)"},
+		{"deny-all", 2, "50% (1/2)"},
+		{"sctp", 1, "0% (0/1)"},
+		{"sctp", 2, "n/a (1 unsupported)"},
+		{"allow-all", 1, "100% (1/1)"},
+		{"label-change", 2, "0% (0/1)"},
+		{"ip-block", 0, "n/a (1 skipped)"},
+		{"ipv6", 0, "no row"},
+	}
+	for _, tt := range tests {
+		if got := cell(tt.feature, tt.col); got != tt.want {
+			t.Errorf("%s in %s: %q, want %q", tt.feature, m.CNIs[tt.col].CNI, got, tt.want)
+		}
+	}
+	wantFailing := []MatrixFailure{{"pod-label-change", Error, "setup: set labels of x/b: timed out after 30s waiting for the pod to be ready"}}
+	for i, f := range m.Features {
+		if f == "pod-selector" {
+			if diff := cmp.Diff(wantFailing, m.Cells[i][2].Failing); diff != "" {
+				t.Errorf("kindnet pod-selector failures (-want +got):\n%s", diff)
+			}
+		}
+	}
+}
+
+func TestMatrixRejectsTwoRunsOfOneVersion(t *testing.T) {
+	_, err := NewMatrix([]*Run{loadRun(t, "calico.json"), loadRun(t, "flannel.json"), loadRun(t, "calico.json")})
+	want := "runs 1 and 3 are both of calico@v3.30.2; give one run per CNI version"
+	if err == nil || err.Error() != want {
+		t.Errorf("NewMatrix error %v, want %q", err, want)
+	}
+}
+
+func TestMatrixInBrowser(t *testing.T) {
+	bin := chromium(t)
+	m, err := NewMatrix(matrixRuns(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteMatrixHTML(&b, m); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "matrix.html")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, log := browse(t, bin, "file://"+path, "--dump-dom")
+	if st := readState(dom); st.jsErrors != "0" {
+		t.Errorf("matrix page: js errors %q: %s", st.jsErrors, st.lastError)
+	}
+	if lines := consoleLines(log); len(lines) > 0 {
+		t.Errorf("console messages:\n%s", strings.Join(lines, "\n"))
+	}
+	if *screenshot != "" {
+		out := strings.TrimSuffix(*screenshot, ".png") + "-matrix.png"
+		_, _ = browse(t, bin, "file://"+path, "--window-size=1200,900", "--screenshot="+out)
+	}
+}

@@ -1,0 +1,91 @@
+package reports
+
+import (
+	_ "embed"
+	"html/template"
+	"io"
+)
+
+//go:embed html/matrix.tmpl
+var matrixTemplate string
+
+var matrixPage = template.Must(template.New("matrix").Parse(matrixTemplate))
+
+type htmlMatrix struct {
+	M        *Matrix
+	Rows     []htmlMatrixRow
+	Totals   []htmlMatrixCell
+	Failures []htmlMatrixFailures
+	CSS      template.CSS
+	Guard    template.JS
+}
+
+type htmlMatrixRow struct {
+	Feature string
+	Cells   []htmlMatrixCell
+}
+
+// htmlMatrixCell is one cell; Level picks its colour: all, most, some, none (of the judged cases
+// passed), unsupported (nothing judged, some case unsupported here), unjudged or empty.
+type htmlMatrixCell struct {
+	Text, Level, Anchor string
+}
+
+type htmlMatrixFailures struct {
+	CNI      string
+	Features []htmlMatrixFeatureFailures
+}
+
+type htmlMatrixFeatureFailures struct {
+	Anchor, Feature string
+	Failing         []MatrixFailure
+}
+
+// WriteMatrixHTML writes the support matrix as one self-contained HTML page: coloured pass-rate
+// cells that link to the list of failures below the table.
+func WriteMatrixHTML(w io.Writer, m *Matrix) error {
+	p := htmlMatrix{M: m, CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
+	for i, f := range m.Features {
+		row := htmlMatrixRow{Feature: string(f)}
+		for j, cell := range m.Cells[i] {
+			hc := htmlMatrixCell{Text: cell.Text(), Level: level(cell.Counts)}
+			if len(cell.Failing) > 0 {
+				hc.Anchor = anchor(m.CNIs[j].CNI, f)
+			}
+			row.Cells = append(row.Cells, hc)
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	for j, c := range m.CNIs {
+		p.Totals = append(p.Totals, htmlMatrixCell{Text: MatrixCell{Counts: c.Total}.Text(), Level: level(c.Total)})
+		hf := htmlMatrixFailures{CNI: c.CNI.String()}
+		for i, f := range m.Features {
+			if cell := m.Cells[i][j]; len(cell.Failing) > 0 {
+				hf.Features = append(hf.Features, htmlMatrixFeatureFailures{anchor(c.CNI, f), string(f), cell.Failing})
+			}
+		}
+		if len(hf.Features) > 0 {
+			p.Failures = append(p.Failures, hf)
+		}
+	}
+	return matrixPage.Execute(w, p)
+}
+
+func level(c Counts) string {
+	rate, ok := c.PassRate()
+	switch {
+	case c.Total() == 0:
+		return "empty"
+	case !ok && c[Unsupported] > 0:
+		return "unsupported"
+	case !ok:
+		return "unjudged"
+	case rate == 1:
+		return "all"
+	case rate >= 0.8:
+		return "most"
+	case rate > 0:
+		return "some"
+	}
+	return "none"
+}

@@ -1,0 +1,77 @@
+package reports
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+)
+
+// WriteMatrixMarkdown writes the support matrix as Markdown: a table of features x CNIs whose
+// cells link to the failures listed under it, then the failures per CNI and feature.
+func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
+	b := bufio.NewWriter(w)
+	b.WriteString("# cnpc NetworkPolicy support matrix\n\n")
+	b.WriteString("Pass rate of the judged cases (pass, fail, error) per feature. Unsupported, implementation-defined and skipped cases are never counted as passes; a cell with none judged says what they were. Empty: no case of the run has the feature.\n\n")
+	b.WriteString("| feature |")
+	for _, c := range m.CNIs {
+		fmt.Fprintf(b, " %s |", mdEscape(c.CNI.String()))
+	}
+	b.WriteString("\n|---|")
+	for range m.CNIs {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for i, f := range m.Features {
+		fmt.Fprintf(b, "| %s |", f)
+		for j, cell := range m.Cells[i] {
+			text := cell.Text()
+			if len(cell.Failing) > 0 {
+				text = fmt.Sprintf("[%s](#%s)", text, anchor(m.CNIs[j].CNI, f))
+			}
+			fmt.Fprintf(b, " %s |", text)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("| **all cases** |")
+	for _, c := range m.CNIs {
+		fmt.Fprintf(b, " **%s** |", MatrixCell{Counts: c.Total}.Text())
+	}
+	b.WriteString("\n\n")
+	for _, c := range m.CNIs {
+		fmt.Fprintf(b, "- **%s**: Kubernetes %s, %d nodes, %s, kernel %s, cnpc %s, run %s\n", mdEscape(c.CNI.String()),
+			orDash(c.Cluster.KubernetesVersion), c.Cluster.Nodes, orDash(c.Cluster.IPFamily), orDash(c.Cluster.Kernel),
+			orDash(c.Tool.Version), c.Date)
+	}
+	writeMatrixFailures(b, m)
+	return b.Flush()
+}
+
+func writeMatrixFailures(b *bufio.Writer, m *Matrix) {
+	header := false
+	for j, c := range m.CNIs {
+		cniHeader := false
+		for i, f := range m.Features {
+			cell := m.Cells[i][j]
+			if len(cell.Failing) == 0 {
+				continue
+			}
+			if !header {
+				b.WriteString("\n## Failures\n")
+				header = true
+			}
+			if !cniHeader {
+				fmt.Fprintf(b, "\n### %s\n\n", mdEscape(c.CNI.String()))
+				cniHeader = true
+			}
+			fmt.Fprintf(b, "- <a id=\"%s\"></a>**%s**:", anchor(c.CNI, f), f)
+			for k, fl := range cell.Failing {
+				sep := ","
+				if k == 0 {
+					sep = ""
+				}
+				fmt.Fprintf(b, "%s `%s` (%s: %s)", sep, fl.Case, fl.Verdict, mdEscape(fl.Message))
+			}
+			b.WriteString("\n")
+		}
+	}
+}
