@@ -35,7 +35,7 @@ func newNetnsPair(t testing.TB) *netnsPair {
 	if os.Geteuid() != 0 {
 		t.Skipf("network namespace tests need root (euid %d); run as root to test DROP and REJECT", os.Geteuid())
 	}
-	for _, tool := range []string{"ip", "iptables"} {
+	for _, tool := range []string{"ip", "iptables", "sysctl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("network namespace tests need %s (make test-deps installs it): %v", tool, err)
 		}

@@ -11,8 +11,9 @@ import (
 	"github.com/cnpc-dev/cnpc/cases"
 )
 
-// ParsePorts parses a comma-separated port list such as "80/TCP,80/UDP,80/SCTP,81/TCP". A port
-// without a protocol is TCP, as in a Kubernetes container port. Every bad item is reported.
+// ParsePorts parses a comma-separated port list such as "80/TCP,80/UDP,80/SCTP,81/TCP". Each item
+// may also be written protocol first, "TCP/80", as cases.Port.String() prints it. A port without a
+// protocol is TCP, as in a Kubernetes container port. Every bad item is reported.
 func ParsePorts(s string) ([]cases.Port, error) {
 	var ports []cases.Port
 	var errs []error
@@ -34,6 +35,9 @@ func ParsePorts(s string) ([]cases.Port, error) {
 
 func parsePort(item string) (cases.Port, error) {
 	num, proto, found := strings.Cut(item, "/")
+	if validProtocol(corev1.Protocol(strings.ToUpper(num))) {
+		num, proto = proto, num
+	}
 	p := cases.Port{Protocol: corev1.ProtocolTCP}
 	if found {
 		p.Protocol = corev1.Protocol(strings.ToUpper(proto))
