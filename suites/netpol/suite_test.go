@@ -35,9 +35,9 @@ func init() {
 
 // The run's shared state, set up once by BeforeSuite.
 var (
-	suite    *Suite
-	results  *Results
-	prog = newProgress(os.Stderr)
+	suite   *Suite
+	results *Results
+	prog    = newProgress(os.Stderr)
 	// catalog is built when the spec tree is, before flags matter; its error fails BeforeSuite.
 	catalog, catalogErr = allCases()
 )
