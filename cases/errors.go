@@ -53,20 +53,14 @@ func (l ErrorList) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// sorted orders the list by line, column, field and message, so output is stable.
+// sorted orders the list by line and column. Errors at one position, and errors without positions
+// (cases built in code), keep the order in which they were found, which follows the case.
 func (l ErrorList) sorted() ErrorList {
 	sort.SliceStable(l, func(i, j int) bool {
-		a, b := l[i], l[j]
-		if a.Line != b.Line {
-			return a.Line < b.Line
+		if l[i].Line != l[j].Line {
+			return l[i].Line < l[j].Line
 		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if a.Field != b.Field {
-			return a.Field < b.Field
-		}
-		return a.Message < b.Message
+		return l[i].Column < l[j].Column
 	})
 	return l
 }

@@ -131,13 +131,36 @@ func decodeJSON(value any, out any) error {
 	return dec.Decode(out)
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
-// syntaxError turns a yaml.v3 parse error into an ErrorList naming the file and line.
+// yamlParserProblems are the messages of yaml.v3's parser (parserc.go), as opposed to its scanner.
+// yaml.v3 reports a parser error at the 0-based line of the construct being parsed, and omits
+// the line when it is 0, while scanner errors carry 1-based lines; see (*parser).fail in
+// yaml.v3's decode.go.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// syntaxError turns a yaml.v3 parse error into an ErrorList naming the file and the 1-based line.
+// For a parser error the line is where the enclosing construct starts (an unclosed [ for example)
+// or, when that is line 1, where the problem was found.
 func syntaxError(path string, err error) error {
 	e := &FieldError{File: path, Message: err.Error()}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		e.Line, _ = strconv.Atoi(m[1])
+		if yamlParserProblems[m[2]] {
+			e.Line++
+		}
 		e.Message = "invalid YAML: " + m[2]
 	}
 	return ErrorList{e}

@@ -141,6 +141,7 @@ func bindTopology(r *reporter, t *Topology, ips map[PeerKey]string, path string)
 			r.addf(p, "found no IP for %s, expected one for every pod and external host", k)
 			return
 		}
+		validateIP(r, real, p)
 		*ip = real
 	}
 	for i := range t.Pods {

@@ -1,0 +1,208 @@
+package cases
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+func protocol(p corev1.Protocol) *corev1.Protocol { return &p }
+
+func numPort(n int32) *intstr.IntOrString {
+	v := intstr.FromInt32(n)
+	return &v
+}
+
+func namedPort(s string) *intstr.IntOrString {
+	v := intstr.FromString(s)
+	return &v
+}
+
+var policyTypeMeta = metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"}
+
+// goodCase is what testdata/good.yaml must load into, written by hand.
+func goodCase() *Case {
+	tcp, udp := corev1.ProtocolTCP, corev1.ProtocolUDP
+	egressTemplate := networkingv1.NetworkPolicy{
+		TypeMeta:   policyTypeMeta,
+		ObjectMeta: metav1.ObjectMeta{Name: "a-egress", Namespace: "x"},
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"pod": "a"}},
+			Egress: []networkingv1.NetworkPolicyEgressRule{{
+				To:    []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "${backup}/32"}}},
+				Ports: []networkingv1.NetworkPolicyPort{{Port: numPort(80)}},
+			}},
+		},
+	}
+	egress := *egressTemplate.DeepCopy()
+	egress.Spec.Egress[0].To[0].IPBlock.CIDR = "192.0.2.10/32"
+	egress.Spec.Egress[0].Ports[0].Protocol = &tcp
+	egress.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+
+	ingressTemplate := networkingv1.NetworkPolicy{
+		TypeMeta:   policyTypeMeta,
+		ObjectMeta: metav1.ObjectMeta{Name: "b-ingress", Namespace: "y"},
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+				{Key: "pod", Operator: metav1.LabelSelectorOpIn, Values: []string{"b"}},
+			}},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
+			Ingress: []networkingv1.NetworkPolicyIngressRule{{
+				From: []networkingv1.NetworkPolicyPeer{
+					{IPBlock: &networkingv1.IPBlock{CIDR: "10.244.0.0/16", Except: []string{"${x/a}"}}},
+					{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"ns": "x"}}, PodSelector: &metav1.LabelSelector{}},
+				},
+				Ports: []networkingv1.NetworkPolicyPort{
+					{Port: namedPort("serve-80-tcp"), Protocol: &tcp},
+					{Port: numPort(50), EndPort: ptrInt32(60), Protocol: &udp},
+				},
+			}},
+		},
+	}
+	ingress := *ingressTemplate.DeepCopy()
+	ingress.Spec.Ingress[0].From[0].IPBlock.Except[0] = "10.244.1.10/32"
+
+	return &Case{
+		Name:        "every-field",
+		Description: "A case that uses every field of the format.",
+		Source:      "cases/load_test.go",
+		Features:    []Feature{FeatureIngress, FeatureEgress, FeatureIPBlock, FeatureIPBlockExcept, FeatureTopologyChange},
+		File:        "testdata/good.yaml",
+		Topology: &Topology{
+			Namespaces: []Namespace{{Name: "x", Labels: map[string]string{"ns": "x"}}, {Name: "y"}},
+			Pods: []Pod{
+				{Namespace: "x", Name: "a", Labels: map[string]string{"pod": "a"}, IP: "10.244.1.10",
+					Ports: []Port{{Name: "serve-80-tcp", Port: 80, Protocol: tcp}, {Port: 53, Protocol: udp}}},
+				{Namespace: "y", Name: "b", Labels: map[string]string{"pod": "b"}, IP: "10.244.2.10", Ports: []Port{{Port: 80, Protocol: tcp}}},
+			},
+			Externals: []External{{Name: "backup", IP: "192.0.2.10", Ports: []Port{{Port: 80, Protocol: tcp}}}},
+		},
+		Steps: []Step{
+			{Name: "egress of x/a to backup only", Apply: []networkingv1.NetworkPolicy{egress}, Templates: []networkingv1.NetworkPolicy{egressTemplate}},
+			{
+				Name:               "ingress of y/b from x except x/a",
+				Apply:              []networkingv1.NetworkPolicy{ingress},
+				Templates:          []networkingv1.NetworkPolicy{ingressTemplate},
+				SetPodLabels:       []PodLabels{{Pod: "x/a", Labels: map[string]string{"pod": "a", "role": "db"}}},
+				SetNamespaceLabels: []NamespaceLabels{{Namespace: "y", Labels: map[string]string{"team": "t"}}},
+			},
+			{
+				Name:          "add z/c, delete a-egress",
+				AddNamespaces: []Namespace{{Name: "z", Labels: map[string]string{"ns": "z"}}},
+				AddPods:       []Pod{{Namespace: "z", Name: "c", Labels: map[string]string{"pod": "c"}, IP: "10.244.3.10", Ports: []Port{{Port: 80, Protocol: tcp}}}},
+				Delete:        []PolicyRef{{Namespace: "x", Name: "a-egress"}},
+			},
+			{Name: "drop z and x/a", DeletePods: []PeerKey{"x/a"}, DeleteNamespaces: []string{"z"}},
+		},
+	}
+}
+
+func ptrInt32(v int32) *int32 { return &v }
+
+func TestLoadGoodFile(t *testing.T) {
+	t.Parallel()
+	got, err := LoadFile("testdata/good.yaml")
+	if err != nil {
+		t.Fatalf("LoadFile: %v", err)
+	}
+	if diff := cmp.Diff(goodCase(), got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("LoadFile(testdata/good.yaml) (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoadRoundTrip writes the loaded case with MarshalCase and loads it again. MarshalCase writes
+// the resolved policies, so the placeholders (Templates) and the base name are not expected back.
+func TestLoadRoundTrip(t *testing.T) {
+	t.Parallel()
+	c, err := LoadFile("testdata/good.yaml")
+	if err != nil {
+		t.Fatalf("LoadFile: %v", err)
+	}
+	data, err := MarshalCase(c)
+	if err != nil {
+		t.Fatalf("MarshalCase: %v", err)
+	}
+	again, err := Load("again.yaml", data)
+	if err != nil {
+		t.Fatalf("Load(MarshalCase(c)): %v\n%s", err, data)
+	}
+	ignore := cmpopts.IgnoreFields(Case{}, "File", "TopologyBase")
+	if diff := cmp.Diff(c, again, ignore, cmpopts.IgnoreFields(Step{}, "Templates"), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("round trip (-loaded +reloaded):\n%s", diff)
+	}
+}
+
+// TestLoadCatalogFiles loads every case file under testdata/good and cases/catalog: they must all be
+// valid, and their states computable.
+func TestLoadCatalogFiles(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("catalog/*/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		c, err := LoadFile(f)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if _, err := c.States(); err != nil {
+			t.Errorf("States of %s: %v", f, err)
+		}
+	}
+}
+
+func TestLoadFileMissing(t *testing.T) {
+	t.Parallel()
+	_, err := LoadFile(filepath.Join(t.TempDir(), "nope.yaml"))
+	if err == nil || !strings.Contains(err.Error(), "read case: ") || !os.IsNotExist(unwrapAll(err)) {
+		t.Errorf("LoadFile(missing) = %v, want a wrapped not-exist error", err)
+	}
+}
+
+func unwrapAll(err error) error {
+	for {
+		u, ok := err.(interface{ Unwrap() error })
+		if !ok || u.Unwrap() == nil {
+			return err
+		}
+		err = u.Unwrap()
+	}
+}
+
+// TestLoadBadFiles checks that each bad file in testdata/bad gives exactly the errors in its
+// .err golden file (one line per error, sorted by position).
+func TestLoadBadFiles(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("testdata/bad/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no files in testdata/bad")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			want, err := os.ReadFile(strings.TrimSuffix(f, ".yaml") + ".err")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, loadErr := LoadFile(f)
+			if loadErr == nil {
+				t.Fatalf("LoadFile(%s) succeeded, want errors", f)
+			}
+			if diff := cmp.Diff(strings.TrimSpace(string(want)), loadErr.Error()); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
