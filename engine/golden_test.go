@@ -159,7 +159,6 @@ func parseExpected(path string) ([]*Table, error) {
 		return nil, err
 	}
 	var sections []string
-	var starts []int
 	sc := bufio.NewScanner(strings.NewReader(string(data)))
 	for line := 1; sc.Scan(); line++ {
 		text := sc.Text()
@@ -167,8 +166,8 @@ func parseExpected(path string) ([]*Table, error) {
 			if n, _ := strconv.Atoi(m[1]); n != len(sections) {
 				return nil, fmt.Errorf("%s:%d: found step %d, expected step %d", path, line, n, len(sections))
 			}
-			sections = append(sections, "")
-			starts = append(starts, line)
+			// Pad with the lines before the section, so ParseTable's line numbers are the file's.
+			sections = append(sections, strings.Repeat("\n", line))
 			continue
 		}
 		if len(sections) == 0 {
@@ -186,9 +185,34 @@ func parseExpected(path string) ([]*Table, error) {
 	for i, s := range sections {
 		tbl, err := ParseTable(strings.NewReader(s))
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: step %d: %w (line numbers count from the step line)", path, starts[i], i, err)
+			return nil, fmt.Errorf("%s: step %d: %w", path, i, err)
 		}
 		out = append(out, tbl)
 	}
 	return out, nil
+}
+
+func TestParseExpectedErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, text, want string
+	}{
+		{"table before any step", "# c\nTCP/80:\n", `e.txt:2: expected "=== step 0" before any table, found "TCP/80:"`},
+		{"steps out of order", "=== step 0\nTCP/80:\nfrom\\to x/a\nx/a .\n=== step 2\n", "e.txt:5: found step 2, expected step 1"},
+		{"no steps", "# only comments\n", `e.txt: no "=== step N" sections`},
+		{"bad cell", "=== step 0\nTCP/80:\nfrom\\to x/a\nx/a Y\n", `e.txt: step 0: line 4: cell "Y", expected one of . X R U E ! ~ -`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "e.txt")
+			if err := os.WriteFile(path, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := parseExpected(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
 }
