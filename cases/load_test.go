@@ -14,8 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-func protocol(p corev1.Protocol) *corev1.Protocol { return &p }
-
 func numPort(n int32) *intstr.IntOrString {
 	v := intstr.FromInt32(n)
 	return &v

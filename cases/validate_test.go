@@ -11,21 +11,21 @@ import (
 // spaces. The first spec line is line 15, column 7 of the file.
 func policyCase(metadata string, spec ...string) string {
 	return strings.Join([]string{
-		"name: t",                                   // 1
-		"features: [ingress]",                       // 2
-		"topology:",                                 // 3
-		"  namespaces: [{name: x}]",                 // 4
-		"  pods:",                                   // 5
+		"name: t",                   // 1
+		"features: [ingress]",       // 2
+		"topology:",                 // 3
+		"  namespaces: [{name: x}]", // 4
+		"  pods:",                   // 5
 		"  - {namespace: x, name: a, ip: 10.0.0.1}", // 6
 		"  externals: [{name: ext, ip: 192.0.2.1}]", // 7
-		"steps:",                                    // 8
-		"- name: s",                                 // 9
-		"  apply:",                                  // 10
-		"  - apiVersion: networking.k8s.io/v1",      // 11
-		"    kind: NetworkPolicy",                   // 12
-		"    metadata: " + metadata,                 // 13
-		"    spec:",                                 // 14
-		"      " + strings.Join(spec, "\n      "),   // 15...
+		"steps:",                               // 8
+		"- name: s",                            // 9
+		"  apply:",                             // 10
+		"  - apiVersion: networking.k8s.io/v1", // 11
+		"    kind: NetworkPolicy",              // 12
+		"    metadata: " + metadata,            // 13
+		"    spec:",                            // 14
+		"      " + strings.Join(spec, "\n      "), // 15...
 	}, "\n") + "\n"
 }
 
