@@ -146,7 +146,10 @@ func runRun(args []string, s streams) error {
 	r := &runner{f: f, s: s, suite: suite, ph: &phases{w: s.Err, quiet: f.quiet, now: time.Now}, log: f.logger(s.Err)}
 	err = r.run(ctx)
 	if ctx.Err() != nil {
-		return envError(fmt.Errorf("interrupted: %w", errors.Join(err, ctx.Err())))
+		if !errors.Is(err, ctx.Err()) {
+			err = errors.Join(err, ctx.Err())
+		}
+		return envError(fmt.Errorf("interrupted: %w", err))
 	}
 	return err
 }

@@ -75,7 +75,7 @@ func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {
 func (r *runner) up(ctx context.Context) error {
 	if r.c.Created() {
 		reused := false
-		err := r.ph.run(fmt.Sprintf("Creating kind cluster %s (1 control plane + %d workers)", r.c.Name, r.f.workers), func() (err error) {
+		err := r.ph.run(fmt.Sprintf("Creating kind cluster %s (1 control plane, %d workers)", r.c.Name, r.f.workers), func() (err error) {
 			reused, err = r.c.Create(ctx)
 			return err
 		})
