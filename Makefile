@@ -11,8 +11,9 @@ LABELS ?=
 KEEP ?=
 # RUN_ARGS passes more flags to cnpc run, e.g. RUN_ARGS='--workers 1 --manifest my-cni.yaml'.
 RUN_ARGS ?=
-PROBE_IMAGE ?= localhost/cnpc/probe:dev
-export PROBE_IMAGE
+# hack/probe-image.sh tags the probe image with VERSION, so both must agree.
+PROBE_IMAGE ?= localhost/cnpc/probe:$(VERSION)
+export VERSION PROBE_IMAGE
 # Check the arguments before building anything.
 ifneq ($(filter conformance,$(MAKECMDGOALS)),)
 ifeq ($(CNI),)
@@ -49,6 +50,10 @@ probe-image: ## build the probe image (FROM scratch, static binary)
 conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
 	$(GO) test -c -o bin/netpol.test ./suites/netpol
 	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(KEEP),--keep) $(RUN_ARGS)
+
+report-screenshot: test-deps ## screenshot the HTML report and matrix of a recorded run: reports/out/screenshot.png
+	$(GO) test -count=1 -run 'TestHTMLInBrowser|TestMatrixInBrowser' ./reports -screenshot=$(CURDIR)/reports/out/screenshot.png
+	@ls -l reports/out/screenshot.png reports/out/screenshot-matrix.png
 
 clean: ## remove build outputs
 	rm -rf bin
