@@ -94,7 +94,7 @@ func checkCase(t *testing.T, file string, want []*Table) {
 		t.Fatalf("the case has %d steps, the expected file %d", len(states), len(want))
 	}
 	for i, st := range states {
-		p, err := Predict(st.Topology, st.Policies)
+		p, err := PredictState(st)
 		if err != nil {
 			t.Errorf("step %d %q: %v", i, st.Name, err)
 			continue

@@ -69,6 +69,9 @@ func Predict(t cases.Topology, policies []networkingv1.NetworkPolicy) (*Predicti
 	return p, nil
 }
 
+// PredictState predicts one state of a case (cases.Case.States).
+func PredictState(s cases.State) (*Prediction, error) { return Predict(s.Topology, s.Policies) }
+
 // index lists, for every pod and direction, the policies that isolate it.
 func (p *Prediction) index() {
 	for d := range p.of {

@@ -76,7 +76,7 @@ func predictCase(path string) (*cases.Case, []cases.State, []*engine.Prediction,
 	}
 	var out []*engine.Prediction
 	for i, st := range states {
-		p, err := engine.Predict(st.Topology, st.Policies)
+		p, err := engine.PredictState(st)
 		if err != nil {
 			return nil, nil, nil, inputError(fmt.Errorf("%s: steps[%d] %q: %w", path, i, st.Name, err))
 		}
