@@ -74,7 +74,9 @@ func genSingles() []*Case {
 	return out
 }
 
-// genAction is a second step applied after the base policy of an action case.
+// genAction is a second step applied after the base policy of an action case. Most actions change
+// the table; relabelling pods under a namespace-only peer, or namespaces under a pod-only peer,
+// deliberately does not: the CNI must not change anything there either.
 type genAction struct {
 	name string
 	step func(d genDirection, r genRule) Step
@@ -94,10 +96,16 @@ func genActionChoices() []genAction {
 			return Step{Name: "relabel x/a", SetPodLabels: []PodLabels{{Pod: PodKey("x", "a"), Labels: map[string]string{"pod": "a2"}}}}
 		}},
 		{"relabel-peer", func(genDirection, genRule) Step {
-			return Step{Name: "relabel y/b", SetPodLabels: []PodLabels{{Pod: PodKey("y", "b"), Labels: map[string]string{"pod": "c"}}}}
+			return Step{Name: "relabel x/b and y/b pod=c", SetPodLabels: []PodLabels{
+				{Pod: PodKey("x", "b"), Labels: map[string]string{"pod": "c"}},
+				{Pod: PodKey("y", "b"), Labels: map[string]string{"pod": "c"}},
+			}}
 		}},
 		{"relabel-ns", func(genDirection, genRule) Step {
-			return Step{Name: "relabel namespace y", SetNamespaceLabels: []NamespaceLabels{{Namespace: "y", Labels: map[string]string{"ns": "y2"}}}}
+			return Step{Name: "relabel namespace y ns=y2 and z ns=y", SetNamespaceLabels: []NamespaceLabels{
+				{Namespace: "y", Labels: map[string]string{"ns": "y2"}},
+				{Namespace: "z", Labels: map[string]string{"ns": "y"}},
+			}}
 		}},
 		{"add-pod", func(genDirection, genRule) Step {
 			return Step{Name: "add x/d", AddPods: []Pod{genPod("x", "d", "b", "10.244.1.13")}}
