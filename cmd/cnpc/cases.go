@@ -103,10 +103,19 @@ func runCasesValidate(args []string, s streams) error {
 		files = append(files, found...)
 	}
 	var errs []error
+	byName := map[string]string{}
 	for _, file := range files {
-		if _, err := cases.LoadFile(file); err != nil {
+		c, err := cases.LoadFile(file)
+		if err != nil {
 			errs = append(errs, err)
+			continue
 		}
+		// Suites and reports key results by case name, so names must be unique.
+		if other, ok := byName[c.Name]; ok {
+			errs = append(errs, fmt.Errorf("%s: case name %q is already used by %s", file, c.Name, other))
+			continue
+		}
+		byName[c.Name] = file
 	}
 	if len(errs) > 0 {
 		return inputError(fmt.Errorf("%d of %d case files are invalid:\n%w", len(errs), len(files), errors.Join(errs...)))

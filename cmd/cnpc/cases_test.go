@@ -151,6 +151,7 @@ func TestCasesValidate(t *testing.T) {
 	good := writeCaseFiles(t, map[string]string{"a/ok.yaml": validCase, "notes.txt": "not a case"})
 	bad := writeCaseFiles(t, map[string]string{"ok.yaml": validCase, "sub/bad.yaml": invalidCase})
 	empty := t.TempDir()
+	twice := writeCaseFiles(t, map[string]string{"a.yaml": validCase, "b.yaml": validCase})
 	tests := []struct {
 		name   string
 		args   []string
@@ -167,6 +168,10 @@ func TestCasesValidate(t *testing.T) {
 			"bogus",
 			filepath.Join(bad, "sub/bad.yaml") + ":12:",
 			"endPort",
+		}},
+		{"same name twice", []string{"cases", "validate", twice}, 2, "", []string{
+			"cnpc: 1 of 2 case files are invalid:",
+			filepath.Join(twice, "b.yaml") + `: case name "ok" is already used by ` + filepath.Join(twice, "a.yaml"),
 		}},
 		{"no path", []string{"cases", "validate"}, 2, "", []string{"cnpc: cases validate: expected a case file or a directory of case files"}},
 		{"directory without cases", []string{"cases", "validate", empty}, 2, "", []string{"no case files (*.yaml, *.yml) found"}},
