@@ -1,6 +1,7 @@
 package netpol
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -39,11 +40,11 @@ func namespaceObject(ns cases.Namespace) *corev1.Namespace {
 	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns.Name, Labels: namespaceLabels(ns)}}
 }
 
-// portsArg is the probe server's --ports value, e.g. "80/TCP,80/UDP".
+// portsArg is the probe server's --ports value, port first: "80/TCP,80/UDP".
 func portsArg(ports []cases.Port) string {
 	parts := make([]string, len(ports))
 	for i, p := range ports {
-		parts[i] = p.String()
+		parts[i] = fmt.Sprintf("%d/%s", p.Port, p.Protocol)
 	}
 	return strings.Join(parts, ",")
 }
