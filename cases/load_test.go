@@ -204,3 +204,50 @@ func TestLoadBadFiles(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadBaseStandard(t *testing.T) {
+	t.Parallel()
+	head := "name: t\nfeatures: [external]\nsteps: [{name: s}]\ntopology:\n"
+	c, err := Load("t.yaml", []byte(head+"  base: standard\n  externals: [{name: backup, ip: 192.0.2.10, ports: [{port: 80}]}]\n"))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want := Standard()
+	want.Externals = []External{{Name: "backup", IP: "192.0.2.10", Ports: []Port{{Port: 80, Protocol: corev1.ProtocolTCP}}}}
+	if diff := cmp.Diff(&want, c.Topology); diff != "" {
+		t.Errorf("topology (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, c.BaseTopology()); diff != "" {
+		t.Errorf("BaseTopology (-want +got):\n%s", diff)
+	}
+	if c.TopologyBase != "standard" {
+		t.Errorf("TopologyBase = %q, want standard", c.TopologyBase)
+	}
+
+	tests := []struct{ name, topology, want string }{
+		{
+			name:     "unknown base",
+			topology: "  base: big\n",
+			want:     `t.yaml:5:9: topology.base: found "big", expected "standard" or no base`,
+		},
+		{
+			name:     "base with pods",
+			topology: "  base: standard\n  namespaces: [{name: q}]\n",
+			want:     "t.yaml:5:9: topology.base: found base: standard with namespaces or pods, expected only externals beside a base",
+		},
+		{
+			name:     "external with a standard pod's IP",
+			topology: "  base: standard\n  externals: [{name: e, ip: 10.244.1.10}]\n",
+			want:     "t.yaml:6:29: topology.externals[0].ip: found 10.244.1.10, which x/a already has, expected a unique IP",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Load("t.yaml", []byte(head+tt.topology))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Load error:\n%v\nwant:\n%s", err, tt.want)
+			}
+		})
+	}
+}

@@ -23,7 +23,7 @@ func (c *Case) Validate() error {
 func (c *Case) check(r *reporter) []State {
 	c.validateHeader(r)
 	if c.Topology != nil {
-		validateTopology(r, c.Topology, "topology")
+		validateTopology(r, c.Topology, "topology", c.TopologyBase != "")
 	}
 	return c.replay(r)
 }
@@ -57,9 +57,10 @@ func (c *Case) validateHeader(r *reporter) {
 	}
 }
 
-// validateTopology checks a case's own topology: names, uniqueness, labels, IPs and ports.
-func validateTopology(r *reporter, t *Topology, path string) {
-	if len(t.Namespaces) == 0 {
+// validateTopology checks a case's own topology: names, uniqueness, labels, IPs and ports. With a
+// base, a missing namespace list is the base's problem, reported on its own.
+func validateTopology(r *reporter, t *Topology, path string, hasBase bool) {
+	if len(t.Namespaces) == 0 && !hasBase {
 		r.addf(join(path, "namespaces"), "found no namespaces, expected at least one")
 	}
 	namespaces := map[string]bool{}
