@@ -20,10 +20,12 @@ import (
 )
 
 // netnsPair is a server and a client network namespace joined by a veth pair, with private
-// addresses that exist only inside them (10.250.<r>.1 and .2/30). Nothing else is reachable.
+// addresses that exist only inside them (10.250.<r>.1 and .2/30, fd00:250:<r>::1 and ::2/64).
+// Nothing else is reachable.
 type netnsPair struct {
-	server, client     string
-	serverIP, clientIP string
+	server, client       string
+	serverIP, clientIP   string
+	serverIP6, clientIP6 string
 }
 
 var netnsSeq atomic.Int32
@@ -35,7 +37,7 @@ func newNetnsPair(t testing.TB) *netnsPair {
 	if os.Geteuid() != 0 {
 		t.Skipf("network namespace tests need root (euid %d); run as root to test DROP and REJECT", os.Geteuid())
 	}
-	for _, tool := range []string{"ip", "iptables", "sysctl"} {
+	for _, tool := range []string{"ip", "iptables", "ip6tables", "sysctl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("network namespace tests need %s (make test-deps installs it): %v", tool, err)
 		}
@@ -59,8 +61,11 @@ func newNetnsPair(t testing.TB) *netnsPair {
 	mustRun(t, "ip", "link", "set", vc, "netns", p.client)
 	r := rand.IntN(256)
 	p.serverIP, p.clientIP = fmt.Sprintf("10.250.%d.1", r), fmt.Sprintf("10.250.%d.2", r)
-	for _, side := range []struct{ ns, dev, ip string }{{p.server, vs, p.serverIP}, {p.client, vc, p.clientIP}} {
+	p.serverIP6, p.clientIP6 = fmt.Sprintf("fd00:250:%x::1", r), fmt.Sprintf("fd00:250:%x::2", r)
+	for _, side := range []struct{ ns, dev, ip, ip6 string }{{p.server, vs, p.serverIP, p.serverIP6}, {p.client, vc, p.clientIP, p.clientIP6}} {
 		mustRun(t, "ip", "-n", side.ns, "addr", "add", side.ip+"/30", "dev", side.dev)
+		// nodad: the address is usable at once, with no duplicate address detection to wait for.
+		mustRun(t, "ip", "-n", side.ns, "addr", "add", side.ip6+"/64", "dev", side.dev, "nodad")
 		mustRun(t, "ip", "-n", side.ns, "link", "set", side.dev, "up")
 		mustRun(t, "ip", "-n", side.ns, "link", "set", "lo", "up")
 	}
@@ -71,6 +76,12 @@ func newNetnsPair(t testing.TB) *netnsPair {
 func (p *netnsPair) iptables(t testing.TB, ns string, rule ...string) {
 	t.Helper()
 	mustRun(t, append([]string{"ip", "netns", "exec", ns, "iptables", "-w", "5"}, rule...)...)
+}
+
+// ip6tables adds one IPv6 rule in ns.
+func (p *netnsPair) ip6tables(t testing.TB, ns string, rule ...string) {
+	t.Helper()
+	mustRun(t, append([]string{"ip", "netns", "exec", ns, "ip6tables", "-w", "5"}, rule...)...)
 }
 
 // serve starts a server whose sockets live in the server namespace, stopped at cleanup.
