@@ -18,15 +18,18 @@ var catalogFS embed.FS
 // Catalog loads every case file of the embedded catalog, in path order. Every file is loaded even
 // when some fail: the error joins the problems of all files (each names its file and line), and the
 // cases that did load are returned beside it. Two cases with the same name are an error too.
-func Catalog() ([]*Case, error) {
+func Catalog() ([]*Case, error) { return loadCatalog(catalogFS) }
+
+// loadCatalog loads every *.yaml file under catalog/ in fsys; see Catalog.
+func loadCatalog(fsys fs.FS) ([]*Case, error) {
 	var out []*Case
 	var errs []error
 	byName := map[string]string{}
-	err := fs.WalkDir(catalogFS, "catalog", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, "catalog", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) != ".yaml" {
 			return err
 		}
-		data, err := catalogFS.ReadFile(p)
+		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
 		}

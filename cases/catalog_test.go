@@ -3,6 +3,7 @@ package cases
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -130,6 +131,41 @@ func TestGeneratedRoundTrip(t *testing.T) {
 		}
 		if got.Name != c.Name || len(got.Steps) != len(c.Steps) || !cmp.Equal(got.Features, c.Features) {
 			t.Errorf("%s: round trip changed name, features or step count: got %s, %v, %d steps", c.Name, got.Name, got.Features, len(got.Steps))
+		}
+	}
+}
+
+// A broken catalog reports every bad file with its position, and still returns the good cases.
+func TestLoadCatalogCollectsErrors(t *testing.T) {
+	t.Parallel()
+	good := "name: good\nfeatures: [ingress]\nsteps:\n  - name: nothing\n"
+	fsys := fstest.MapFS{
+		"catalog/a/good.yaml":  {Data: []byte(good)},
+		"catalog/a/bad.yaml":   {Data: []byte("name: bad\nfeatures: [nope]\nsteps:\n  - name: s\n")},
+		"catalog/b/again.yaml": {Data: []byte(good)},
+		"catalog/b/other.yaml": {Data: []byte("name: other\nfeatures: [egress]\nsteps: []\nextra: 1\n")},
+		"catalog/README.md":    {Data: []byte("not a case")},
+	}
+	cs, err := loadCatalog(fsys)
+	if err == nil {
+		t.Fatal("loadCatalog: no error for a broken catalog")
+	}
+	var names []string
+	for _, c := range cs {
+		names = append(names, c.Name)
+	}
+	if diff := cmp.Diff([]string{"good"}, names); diff != "" {
+		t.Errorf("loaded cases (-want +got):\n%s", diff)
+	}
+	for _, want := range []string{
+		"cases/catalog/a/bad.yaml:2:",
+		"nope",
+		`cases/catalog/b/again.yaml: case name "good" is already used by cases/catalog/a/good.yaml`,
+		"cases/catalog/b/other.yaml:4:1: ",
+		"extra",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("loadCatalog error lacks %q; error:\n%v", want, err)
 		}
 	}
 }
