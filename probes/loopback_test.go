@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"syscall"
@@ -25,7 +24,7 @@ func startLoopbackServer(t testing.TB, identity cases.PeerKey, protos ...corev1.
 	for _, p := range protos {
 		ports = append(ports, cases.Port{Port: 0, Protocol: p})
 	}
-	srv, err := Listen(ServerConfig{Identity: identity, Ports: ports, Host: "127.0.0.1"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := Listen(ServerConfig{Identity: identity, Ports: ports, Host: "127.0.0.1"}, nil)
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}

@@ -59,8 +59,12 @@ type packetSocket struct {
 
 // Listen opens every port of cfg in the calling thread's network namespace. A port whose protocol
 // the kernel lacks (SCTP here) is logged and reported as unsupported, and the rest are served; any
-// other failure (address in use, bad host) closes what was opened and is returned.
+// other failure (address in use, bad host) closes what was opened and is returned. A nil log
+// discards.
 func Listen(cfg ServerConfig, log *slog.Logger) (*Server, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if _, err := cases.ParsePeerKey(string(cfg.Identity)); err != nil {
 		return nil, fmt.Errorf("server identity: %w", err)
 	}
