@@ -93,9 +93,12 @@ func newReporter(file string) *reporter {
 // addf reports a problem at field, positioned at the field's node or its nearest known ancestor,
 // unless the field or an ancestor could not be read.
 func (r *reporter) addf(fieldPath, format string, args ...any) {
-	for p := fieldPath; p != ""; p = parentPath(p) {
+	for p := fieldPath; ; p = parentPath(p) {
 		if r.bad[p] {
 			return
+		}
+		if p == "" {
+			break
 		}
 	}
 	r.addAt(r.node(fieldPath), fieldPath, format, args...)

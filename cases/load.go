@@ -3,7 +3,9 @@ package cases
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"regexp"
@@ -93,12 +95,9 @@ func LoadFile(path string) (*Case, error) {
 // problem of the file, sorted by position.
 func Load(path string, data []byte) (*Case, error) {
 	r := newReporter(path)
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, syntaxError(path, err)
-	}
-	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil, ErrorList{{File: path, Message: "empty file, expected a case (name, features, steps)"}}
+	root, err := parseOneDocument(path, data)
+	if err != nil {
+		return nil, err
 	}
 	var cf caseFile
 	value := r.convert(root.Content[0], reflect.TypeOf(cf), "")
@@ -118,6 +117,27 @@ func Load(path string, data []byte) (*Case, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// parseOneDocument parses data into a node tree and requires exactly one YAML document: a second
+// one (after ---) would otherwise be ignored without a word.
+func parseOneDocument(path string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, ErrorList{{File: path, Message: "empty file, expected a case (name, features, steps)"}}
+		}
+		return nil, syntaxError(path, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+		return &root, nil
+	case err != nil:
+		return nil, syntaxError(path, err)
+	}
+	return nil, ErrorList{{File: path, Line: next.Line, Column: next.Column, Message: "found a second YAML document, expected one case per file"}}
 }
 
 // decodeJSON decodes a value produced by convert into out, as the API server decodes JSON.
