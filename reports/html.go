@@ -76,8 +76,13 @@ type htmlCase struct {
 type htmlStep struct {
 	Step
 	Tables []htmlTable
-	Notes  []htmlNote
+	// Notes are the first notesShown wrong cells; More holds the rest, folded away.
+	Notes, More []htmlNote
 }
+
+// notesShown is how many wrong cells a step lists before folding the rest: a CNI that enforces
+// nothing gets hundreds, and the tables already show where they are.
+const notesShown = 6
 
 // htmlNote is one cell a reader must look at: a wrong or implementation-defined cell.
 type htmlNote struct {
@@ -148,8 +153,14 @@ func newHTMLCase(c Case) (htmlCase, error) {
 			newHTMLTable("predicted", st.Predicted), newHTMLTable("observed", st.Observed), newHTMLTable("diff", st.Diff),
 		}}
 		for _, cell := range s.Cells {
-			if cell.Class.Wrong() || cell.Class == ClassImplementationDefined {
-				hs.Notes = append(hs.Notes, htmlNote{cell.Class, cellLine(cell), cell.Explanation, cell.Detail})
+			if !cell.Class.Wrong() && cell.Class != ClassImplementationDefined {
+				continue
+			}
+			note := htmlNote{cell.Class, cellLine(cell), cell.Explanation, cell.Detail}
+			if len(hs.Notes) < notesShown {
+				hs.Notes = append(hs.Notes, note)
+			} else {
+				hs.More = append(hs.More, note)
 			}
 		}
 		hc.Steps = append(hc.Steps, hs)
