@@ -32,6 +32,8 @@ type Side struct {
 	Isolating []cases.PolicyRef
 	// Allowing lists every rule, peer and port that admits the connection.
 	Allowing []RuleRef
+	// Missed lists the rules of the isolating policies that do not admit it, and why.
+	Missed []RuleMiss
 	Verdict  Verdict
 }
 
@@ -59,6 +61,32 @@ func (r RuleRef) String() string {
 		port = "ports (all)"
 	}
 	return fmt.Sprintf("%s %s[%d] %s %s", r.Policy, r.Direction, r.Rule, peer, port)
+}
+
+// RuleMiss is a rule that does not admit a connection: its peers do not select the other end,
+// or its ports do not admit the target at the destination, or both.
+type RuleMiss struct {
+	Policy    cases.PolicyRef
+	Direction Direction
+	Rule      int
+	PeerMiss  bool
+	PortMiss  bool
+}
+
+// describe says why the rule missed other on target t, e.g. "to does not select x/b".
+func (m RuleMiss) describe(other cases.PeerKey, t Target) string {
+	field := "from"
+	if m.Direction == Egress {
+		field = "to"
+	}
+	var why []string
+	if m.PeerMiss {
+		why = append(why, fmt.Sprintf("%s does not select %s", field, other))
+	}
+	if m.PortMiss {
+		why = append(why, fmt.Sprintf("ports do not admit %s", t))
+	}
+	return fmt.Sprintf("%s %s[%d]: %s", m.Policy, m.Direction, m.Rule, strings.Join(why, "; "))
 }
 
 // Explain explains one connection; the destination must serve the target. Its verdict is the
@@ -93,7 +121,15 @@ func (p *Prediction) side(dir Direction, s, d, ti int) Side {
 		pol := p.policies[pi]
 		out.Isolating = append(out.Isolating, pol.ref)
 		for ri, r := range pol.rules[dir.index()] {
-			out.Allowing = append(out.Allowing, p.allowingParts(pol.ref, dir, ri, r, other, d, ti)...)
+			parts := p.allowingParts(pol.ref, dir, ri, r, other, d, ti)
+			out.Allowing = append(out.Allowing, parts...)
+			if len(parts) == 0 {
+				out.Missed = append(out.Missed, RuleMiss{
+					Policy: pol.ref, Direction: dir, Rule: ri,
+					PeerMiss: !r.peers.has(other),
+					PortMiss: r.dest[ti] == nil || !r.dest[ti].has(d),
+				})
+			}
 		}
 	}
 	out.Verdict = verdictOf(len(out.Isolating) == 0 || len(out.Allowing) > 0)
@@ -163,11 +199,15 @@ func (s Side) describe(other cases.PeerKey, t Target, self bool) string {
 		names[i] = r.String()
 	}
 	iso := "isolated by " + strings.Join(names, ", ")
-	if len(s.Allowing) == 0 && self {
-		return fmt.Sprintf("%s; no rule admits %s on %s, but it is its own traffic: allowed", iso, other, t)
-	}
 	if len(s.Allowing) == 0 {
-		return fmt.Sprintf("%s; no rule admits %s on %s: %s", iso, other, t, s.Verdict)
+		var misses strings.Builder
+		for _, m := range s.Missed {
+			fmt.Fprintf(&misses, "\n    %s", m.describe(other, t))
+		}
+		if self {
+			return fmt.Sprintf("%s; no rule admits %s on %s, but it is its own traffic: allowed%s", iso, other, t, misses.String())
+		}
+		return fmt.Sprintf("%s; no rule admits %s on %s: %s%s", iso, other, t, s.Verdict, misses.String())
 	}
 	rules := make([]string, len(s.Allowing))
 	for i, r := range s.Allowing {

@@ -119,6 +119,13 @@ func TestExplainStructure(t *testing.T) {
 				{},
 			},
 		}),
+		newPolicy("y", "egress", networkingv1.NetworkPolicySpec{
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+			Egress: []networkingv1.NetworkPolicyEgressRule{{
+				To:    []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{}}},
+				Ports: []networkingv1.NetworkPolicyPort{{Port: &p80}},
+			}},
+		}),
 	}
 	p := mustPredict(t, smallTopology(), pols)
 	tests := []struct {
@@ -141,6 +148,33 @@ func TestExplainStructure(t *testing.T) {
 						{Policy: cases.PolicyRef{Namespace: "y", Name: "allow"}, Direction: Ingress, Rule: 1, Peer: -1, Port: -1},
 					},
 				},
+			},
+		},
+		{
+			name: "a rule whose peers miss, beside one that admits",
+			from: "ext", to: "y/b", target: Target{Protocol: corev1.ProtocolTCP, Port: 80},
+			want: Explanation{
+				From: "ext", To: "y/b", Target: Target{Protocol: corev1.ProtocolTCP, Port: 80}, Verdict: Allowed,
+				Egress: Side{Direction: Egress, Pod: "ext", External: true, Verdict: Allowed},
+				Ingress: Side{
+					Direction: Ingress, Pod: "y/b", Verdict: Allowed,
+					Isolating: []cases.PolicyRef{{Namespace: "y", Name: "deny"}, {Namespace: "y", Name: "allow"}},
+					Allowing:  []RuleRef{{Policy: cases.PolicyRef{Namespace: "y", Name: "allow"}, Direction: Ingress, Rule: 1, Peer: -1, Port: -1}},
+					Missed:    []RuleMiss{{Policy: cases.PolicyRef{Namespace: "y", Name: "allow"}, Direction: Ingress, Rule: 0, PeerMiss: true}},
+				},
+			},
+		},
+		{
+			name: "port and peer both miss",
+			from: "y/b", to: "x/a", target: Target{Protocol: corev1.ProtocolUDP, Port: 53},
+			want: Explanation{
+				From: "y/b", To: "x/a", Target: Target{Protocol: corev1.ProtocolUDP, Port: 53}, Verdict: Denied,
+				Egress: Side{
+					Direction: Egress, Pod: "y/b", Verdict: Denied,
+					Isolating: []cases.PolicyRef{{Namespace: "y", Name: "egress"}},
+					Missed:    []RuleMiss{{Policy: cases.PolicyRef{Namespace: "y", Name: "egress"}, Direction: Egress, Rule: 0, PeerMiss: true, PortMiss: true}},
+				},
+				Ingress: Side{Direction: Ingress, Pod: "x/a", Verdict: Allowed},
 			},
 		},
 		{

@@ -19,6 +19,7 @@ func TestExplain(t *testing.T) {
 			want: `step 2 of 3 "x/a may now send only to z" (the last; choose another with --step)
 x/a -> y/a TCP/80: denied
   egress of x/a: isolated by x/to-y; no rule admits y/a on TCP/80: denied
+    x/to-y egress[0]: to does not select y/a
   ingress of y/a: isolated by y/deny-in, y/from-x; admitted by y/from-x ingress[0] from[0] ports (all): allowed
 `,
 		},
