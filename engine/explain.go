@@ -33,8 +33,8 @@ type Side struct {
 	// Allowing lists every rule, peer and port that admits the connection.
 	Allowing []RuleRef
 	// Missed lists the rules of the isolating policies that do not admit it, and why.
-	Missed []RuleMiss
-	Verdict  Verdict
+	Missed  []RuleMiss
+	Verdict Verdict
 }
 
 // RuleRef names the part of a policy that admitted a connection: rule Rule of the policy's
