@@ -30,7 +30,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// String returns the duration as Go prints it.
-func (d Duration) String() string { return time.Duration(d).String() }
+// String returns the duration rounded to the millisecond, for people; the JSON keeps every digit.
+func (d Duration) String() string { return time.Duration(d).Round(time.Millisecond).String() }
 
 func itoa(n int32) string { return strconv.Itoa(int(n)) }

@@ -95,3 +95,23 @@ func TestDecodeErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestDurationKeepsPrecision: people see milliseconds, the JSON keeps every nanosecond.
+func TestDurationKeepsPrecision(t *testing.T) {
+	t.Parallel()
+	d := Duration(3877247723 * time.Nanosecond)
+	if got, want := d.String(), "3.877s"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	b, err := d.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `"3.877247723s"`; got != want {
+		t.Errorf("MarshalJSON() = %s, want %s", got, want)
+	}
+	var back Duration
+	if err := back.UnmarshalJSON(b); err != nil || back != d {
+		t.Errorf("UnmarshalJSON(%s) = %v, %v; want %v", b, time.Duration(back), err, time.Duration(d))
+	}
+}

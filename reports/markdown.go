@@ -79,7 +79,7 @@ func markdownHeader(b *bytes.Buffer, r *Run, s Summary) {
 			fmt.Fprintf(b, " · %d %s", s.Counts[v], v)
 		}
 	}
-	fmt.Fprintf(b, " · %d cases in all\n", s.Counts.Total())
+	fmt.Fprintf(b, " · %s in all\n", plural(s.Counts.Total(), "case"))
 	if len(r.Unsupported) > 0 {
 		b.WriteString("\nUnsupported here (cases that need these are reported as unsupported, never as passes):\n\n")
 		for _, u := range r.Unsupported {
@@ -156,6 +156,14 @@ func featureNames(c Case) []string {
 		out[i] = string(f)
 	}
 	return out
+}
+
+// plural is "1 case", "2 cases".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func percent(rate float64) string { return fmt.Sprintf("%.0f%%", rate*100) }
