@@ -21,6 +21,7 @@ package engine
 import (
 	"bufio"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -70,13 +71,25 @@ func TestCatalogGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(file), ".txt")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			matches, err := filepath.Glob(filepath.Join("..", "cases", "catalog", "*", name+".yaml"))
+			matches, err := findCatalogCase(name)
 			if err != nil || len(matches) != 1 {
-				t.Fatalf("expected exactly one case cases/catalog/*/%s.yaml for %s, found %v (err %v)", name, file, matches, err)
+				t.Fatalf("expected exactly one case cases/catalog/**/%s.yaml for %s, found %v (err %v)", name, file, matches, err)
 			}
 			checkCase(t, matches[0], readExpected(t, file))
 		})
 	}
+}
+
+// findCatalogCase returns the paths of the catalog files named <name>.yaml, at any depth.
+func findCatalogCase(name string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(filepath.Join("..", "cases", "catalog"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && d.Name() == name+".yaml" {
+			out = append(out, path)
+		}
+		return err
+	})
+	return out, err
 }
 
 // checkCase predicts every step of the case in file and compares it with want, one table per step.
