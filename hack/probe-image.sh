@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=localhost/cnpc/probe
+if ! command -v go >/dev/null 2>&1; then
+  echo "probe-image: go is not on PATH" >&2
+  exit 3
+fi
 if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then
   echo "probe-image: docker is not installed or its daemon is not reachable" >&2
   exit 3
