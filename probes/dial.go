@@ -40,7 +40,7 @@ func dialUDP(ctx context.Context, addr, name string, deadline time.Time) (Identi
 	if err := conn.SetDeadline(deadline); err != nil {
 		return Identity{}, err
 	}
-	if _, err := fmt.Fprintf(conn, "cnpc-probe %s\n", name); err != nil {
+	if _, err := fmt.Fprintf(conn, "cnpc-probe %s\n", truncate(name, 256)); err != nil {
 		return Identity{}, err
 	}
 	buf := make([]byte, maxIdentityLine)
