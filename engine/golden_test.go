@@ -113,6 +113,7 @@ func checkCase(t *testing.T, file string, want []*Table) {
 			continue
 		}
 		compareTables(t, fmt.Sprintf("step %d %q", i, st.Name), want[i], p)
+		checkExplanations(t, p)
 	}
 }
 

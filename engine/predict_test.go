@@ -223,3 +223,38 @@ func TestResultErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestEffectiveTypes covers policyTypes defaulting for policies built in Go (cases defaults the
+// ones it loads, so the golden cases never reach this path).
+func TestEffectiveTypes(t *testing.T) {
+	t.Parallel()
+	in, eg := networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress
+	tests := []struct {
+		name            string
+		spec            networkingv1.NetworkPolicySpec
+		ingress, egress bool
+		err             string
+	}{
+		{name: "absent, no egress field", ingress: true},
+		{name: "absent, egress: []", spec: networkingv1.NetworkPolicySpec{Egress: []networkingv1.NetworkPolicyEgressRule{}}, ingress: true},
+		{name: "absent, one egress rule", spec: networkingv1.NetworkPolicySpec{Egress: []networkingv1.NetworkPolicyEgressRule{{}}}, ingress: true, egress: true},
+		{name: "Egress only, ingress rules present", spec: networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{eg}, Ingress: []networkingv1.NetworkPolicyIngressRule{{}}}, egress: true},
+		{name: "both", spec: networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{in, eg}}, ingress: true, egress: true},
+		{name: "unknown", spec: networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{"Sideways"}}, err: `policyTypes: found "Sideways", expected Ingress or Egress`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			gotIn, gotEg, err := effectiveTypes(tt.spec)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || gotIn != tt.ingress || gotEg != tt.egress {
+				t.Errorf("got ingress %v egress %v err %v, want %v %v", gotIn, gotEg, err, tt.ingress, tt.egress)
+			}
+		})
+	}
+}
