@@ -149,9 +149,11 @@ func newHTMLCase(c Case) (htmlCase, error) {
 		if err != nil {
 			return hc, fmt.Errorf("case %s step %d: %w", c.Name, s.Index, err)
 		}
-		hs := htmlStep{Step: s, Tables: []htmlTable{
-			newHTMLTable("predicted", st.Predicted), newHTMLTable("observed", st.Observed), newHTMLTable("diff", st.Diff),
-		}}
+		hs := htmlStep{Step: s, Tables: []htmlTable{newHTMLTable("predicted", st.Predicted), newHTMLTable("observed", st.Observed)}}
+		// A passing step's diff says only "match": leave it out, it is a third of the page.
+		if s.Verdict != Pass {
+			hs.Tables = append(hs.Tables, newHTMLTable("diff", st.Diff))
+		}
 		for _, cell := range s.Cells {
 			if !cell.Class.Wrong() && cell.Class != ClassImplementationDefined {
 				continue

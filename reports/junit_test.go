@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,7 +27,7 @@ func xmllint(t *testing.T, doc []byte) error {
 	}
 	out, err := exec.Command(bin, "--noout", "--schema", filepath.Join("testdata", "junit.xsd"), path).CombinedOutput()
 	if err != nil {
-		return &exec.ExitError{ProcessState: err.(*exec.ExitError).ProcessState, Stderr: out}
+		return fmt.Errorf("%w: %s", err, out)
 	}
 	return nil
 }
@@ -41,7 +42,7 @@ func TestJUnit(t *testing.T) {
 			}
 			golden(t, filepath.Join("golden", name+".junit.xml"), b.Bytes())
 			if err := xmllint(t, b.Bytes()); err != nil {
-				t.Errorf("JUnit XML does not validate against testdata/junit.xsd: %s", err.(*exec.ExitError).Stderr)
+				t.Errorf("JUnit XML does not validate against testdata/junit.xsd: %v", err)
 			}
 			checkJUnitCounts(t, r, b.Bytes())
 		})

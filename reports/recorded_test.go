@@ -71,3 +71,24 @@ func loadRun(t *testing.T, name string) *Run {
 	}
 	return r
 }
+
+// TestRealRun renders a run the suite recorded on a real kind cluster with kube-router (one case,
+// deny-all ingress, SCTP missing from the kernel): every writer accepts what the suite writes.
+func TestRealRun(t *testing.T) {
+	r := loadRun(t, "kube-router-real.json")
+	s := Summarize(r)
+	if s.Counts[Pass] != 1 || s.Counts.Total() != 1 || len(r.Unsupported) != 1 {
+		t.Errorf("counts %v, unsupported %v; want one passing case and SCTP unsupported", s.Counts, r.Unsupported)
+	}
+	for _, f := range Formats {
+		var b bytes.Buffer
+		if err := Render(&b, r, f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+		if f == FormatJUnit {
+			if err := xmllint(t, b.Bytes()); err != nil {
+				t.Errorf("JUnit XML does not validate: %v", err)
+			}
+		}
+	}
+}

@@ -1,5 +1,5 @@
 // Counts script errors and console errors into the page itself, so a headless browser's DOM dump
-// shows them: <html data-js-errors="N">. Runs first, before any other script.
+// shows them as the root element's data-js-errors attribute. Runs first, before any other script.
 (function () {
   var root = document.documentElement;
   var count = 0;
