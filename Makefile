@@ -11,7 +11,9 @@ LABELS ?=
 KEEP ?=
 # RUN_ARGS passes more flags to cnpc run, e.g. RUN_ARGS='--workers 1 --manifest my-cni.yaml'.
 RUN_ARGS ?=
-# hack/probe-image.sh tags the probe image with VERSION, so both must agree.
+# hack/probe-image.sh tags the probe image with VERSION, so both must agree. Expand VERSION once:
+# HEAD moves while others commit, and a later $(shell git describe) would name another tag.
+VERSION := $(VERSION)
 PROBE_IMAGE ?= localhost/cnpc/probe:$(VERSION)
 export VERSION PROBE_IMAGE
 # Check the arguments before building anything.

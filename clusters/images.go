@@ -96,6 +96,18 @@ func loadArchive(n nodes.Node, archive string) error {
 	return nodeutils.LoadImageArchive(n, f)
 }
 
+// CheckLocalImages returns an error naming every image that is not in the local docker, so a run
+// can stop before it creates a cluster it could not use.
+func CheckLocalImages(ctx context.Context, images []string) error {
+	var errs []error
+	for _, img := range images {
+		if _, err := localImageID(ctx, img); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 func localImageID(ctx context.Context, image string) (string, error) {
 	out, err := runDocker(ctx, "image", "inspect", "-f", "{{.Id}}", image)
 	if err != nil {

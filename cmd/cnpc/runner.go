@@ -74,6 +74,10 @@ func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {
 // up brings the cluster to the point where the suite can run.
 func (r *runner) up(ctx context.Context) error {
 	if r.c.Created() {
+		images := append([]string{r.f.probeImage}, r.f.loadImages...)
+		if err := clusters.CheckLocalImages(ctx, images); err != nil {
+			return err
+		}
 		reused := false
 		err := r.ph.run(fmt.Sprintf("Creating kind cluster %s (1 control plane, %d workers)", r.c.Name, r.f.workers), func() (err error) {
 			reused, err = r.c.Create(ctx)
