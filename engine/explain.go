@@ -22,12 +22,12 @@ type Explanation struct {
 // Side is one direction of a connection as the policies see it.
 type Side struct {
 	Direction Direction
-	// Pod is the peer whose policies decide this side: the source for egress, the destination
+	// Peer is the end whose policies decide this side: the source for egress, the destination
 	// for ingress.
-	Pod cases.PeerKey
-	// External is set when Pod is an external host: externals are not subject to policies.
+	Peer cases.PeerKey
+	// External is set when Peer is an external host: externals are not subject to policies.
 	External bool
-	// Isolating lists the policies that select Pod and isolate it in this direction, in the
+	// Isolating lists the policies that select Peer and isolate it in this direction, in the
 	// order they were given. Empty means not isolated: everything is allowed.
 	Isolating []cases.PolicyRef
 	// Allowing lists every rule, peer and port that admits the connection.
@@ -112,7 +112,7 @@ func (p *Prediction) side(dir Direction, s, d, ti int) Side {
 	if dir == Egress {
 		subject, other = s, d
 	}
-	out := Side{Direction: dir, Pod: p.u.peers[subject], External: !p.u.isPod(subject)}
+	out := Side{Direction: dir, Peer: p.u.peers[subject], External: !p.u.isPod(subject)}
 	if out.External {
 		out.Verdict = Allowed
 		return out
@@ -182,7 +182,7 @@ func (e Explanation) String() string {
 		if s.Direction == Ingress {
 			other = e.From
 		}
-		fmt.Fprintf(&b, "  %s of %s: %s\n", s.Direction, s.Pod, s.describe(other, e.Target, e.Self))
+		fmt.Fprintf(&b, "  %s of %s: %s\n", s.Direction, s.Peer, s.describe(other, e.Target, e.Self))
 	}
 	return b.String()
 }

@@ -139,9 +139,9 @@ func TestExplainStructure(t *testing.T) {
 			from: "x/a", to: "y/b", target: Target{Protocol: corev1.ProtocolUDP, Port: 53},
 			want: Explanation{
 				From: "x/a", To: "y/b", Target: Target{Protocol: corev1.ProtocolUDP, Port: 53}, Verdict: Allowed,
-				Egress: Side{Direction: Egress, Pod: "x/a", Verdict: Allowed},
+				Egress: Side{Direction: Egress, Peer: "x/a", Verdict: Allowed},
 				Ingress: Side{
-					Direction: Ingress, Pod: "y/b", Verdict: Allowed,
+					Direction: Ingress, Peer: "y/b", Verdict: Allowed,
 					Isolating: []cases.PolicyRef{{Namespace: "y", Name: "deny"}, {Namespace: "y", Name: "allow"}},
 					Allowing: []RuleRef{
 						{Policy: cases.PolicyRef{Namespace: "y", Name: "allow"}, Direction: Ingress, Rule: 0, Peer: 1, Port: 1},
@@ -155,9 +155,9 @@ func TestExplainStructure(t *testing.T) {
 			from: "ext", to: "y/b", target: Target{Protocol: corev1.ProtocolTCP, Port: 80},
 			want: Explanation{
 				From: "ext", To: "y/b", Target: Target{Protocol: corev1.ProtocolTCP, Port: 80}, Verdict: Allowed,
-				Egress: Side{Direction: Egress, Pod: "ext", External: true, Verdict: Allowed},
+				Egress: Side{Direction: Egress, Peer: "ext", External: true, Verdict: Allowed},
 				Ingress: Side{
-					Direction: Ingress, Pod: "y/b", Verdict: Allowed,
+					Direction: Ingress, Peer: "y/b", Verdict: Allowed,
 					Isolating: []cases.PolicyRef{{Namespace: "y", Name: "deny"}, {Namespace: "y", Name: "allow"}},
 					Allowing:  []RuleRef{{Policy: cases.PolicyRef{Namespace: "y", Name: "allow"}, Direction: Ingress, Rule: 1, Peer: -1, Port: -1}},
 					Missed:    []RuleMiss{{Policy: cases.PolicyRef{Namespace: "y", Name: "allow"}, Direction: Ingress, Rule: 0, PeerMiss: true}},
@@ -170,11 +170,11 @@ func TestExplainStructure(t *testing.T) {
 			want: Explanation{
 				From: "y/b", To: "x/a", Target: Target{Protocol: corev1.ProtocolUDP, Port: 53}, Verdict: Denied,
 				Egress: Side{
-					Direction: Egress, Pod: "y/b", Verdict: Denied,
+					Direction: Egress, Peer: "y/b", Verdict: Denied,
 					Isolating: []cases.PolicyRef{{Namespace: "y", Name: "egress"}},
 					Missed:    []RuleMiss{{Policy: cases.PolicyRef{Namespace: "y", Name: "egress"}, Direction: Egress, Rule: 0, PeerMiss: true, PortMiss: true}},
 				},
-				Ingress: Side{Direction: Ingress, Pod: "x/a", Verdict: Allowed},
+				Ingress: Side{Direction: Ingress, Peer: "x/a", Verdict: Allowed},
 			},
 		},
 		{
@@ -182,8 +182,8 @@ func TestExplainStructure(t *testing.T) {
 			from: "ext", to: "ext", target: Target{Protocol: corev1.ProtocolTCP, Port: 80},
 			want: Explanation{
 				From: "ext", To: "ext", Target: Target{Protocol: corev1.ProtocolTCP, Port: 80}, Verdict: Allowed, Self: true,
-				Egress:  Side{Direction: Egress, Pod: "ext", External: true, Verdict: Allowed},
-				Ingress: Side{Direction: Ingress, Pod: "ext", External: true, Verdict: Allowed},
+				Egress:  Side{Direction: Egress, Peer: "ext", External: true, Verdict: Allowed},
+				Ingress: Side{Direction: Ingress, Peer: "ext", External: true, Verdict: Allowed},
 			},
 		},
 	}
