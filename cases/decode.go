@@ -32,7 +32,10 @@ type structField struct {
 // convert checks n against t, records the node of path and every descendant in r.nodes, reports
 // each problem to r and returns the JSON value (nil when n is null or wrong).
 func (r *reporter) convert(n *yaml.Node, t reflect.Type, path string) any {
-	n = resolveAlias(n)
+	if n.Kind == yaml.AliasNode {
+		return r.followAlias(n, path, func(target *yaml.Node) any { return r.convert(target, t, path) })
+	}
+	defer r.enterAnchor(n)()
 	r.nodes[path] = n
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		return nil
@@ -187,7 +190,10 @@ func (r *reporter) convertIntOrString(n *yaml.Node, path string) any {
 
 // convertAny converts a node without a target type: mappings, lists and scalars by their tags.
 func (r *reporter) convertAny(n *yaml.Node, path string) any {
-	n = resolveAlias(n)
+	if n.Kind == yaml.AliasNode {
+		return r.followAlias(n, path, func(target *yaml.Node) any { return r.convertAny(target, path) })
+	}
+	defer r.enterAnchor(n)()
 	r.nodes[path] = n
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -249,6 +255,42 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// maxAliases bounds how many aliases one file may expand, so that a file of nested aliases (a
+// "billion laughs") cannot make Load run for ever.
+const maxAliases = 10000
+
+// followAlias converts the node an alias points to with convert. An alias inside the node it
+// names would expand for ever, so it is an error, as is expanding more than maxAliases aliases.
+func (r *reporter) followAlias(n *yaml.Node, path string, convert func(*yaml.Node) any) any {
+	target := n.Alias
+	switch {
+	case target == nil:
+		r.badf(n, path, "found an alias to an unknown anchor")
+		return nil
+	case r.expanding[target]:
+		r.badf(n, path, "found an alias *%s inside its own anchor, expected a finite value", n.Value)
+		return nil
+	case r.aliases >= maxAliases:
+		if r.aliases == maxAliases {
+			r.badf(n, path, "found more than %d alias expansions, expected fewer", maxAliases)
+			r.aliases++ // report once
+		}
+		return nil
+	}
+	r.aliases++
+	return convert(target)
+}
+
+// enterAnchor marks an anchored node as being expanded until the returned function is called, so
+// that an alias to it from inside it is caught.
+func (r *reporter) enterAnchor(n *yaml.Node) func() {
+	if n.Anchor == "" {
+		return func() {}
+	}
+	r.expanding[n] = true
+	return func() { delete(r.expanding, n) }
 }
 
 func resolveAlias(n *yaml.Node) *yaml.Node {

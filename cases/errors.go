@@ -84,10 +84,13 @@ type reporter struct {
 	// meaning skip them and their descendants, since the value they would check is not the one
 	// written in the file.
 	bad map[string]bool
+	// expanding holds the anchors being expanded on the current path, aliases counts expansions.
+	expanding map[*yaml.Node]bool
+	aliases   int
 }
 
 func newReporter(file string) *reporter {
-	return &reporter{file: file, nodes: map[string]*yaml.Node{}, bad: map[string]bool{}}
+	return &reporter{file: file, nodes: map[string]*yaml.Node{}, bad: map[string]bool{}, expanding: map[*yaml.Node]bool{}}
 }
 
 // addf reports a problem at field, positioned at the field's node or its nearest known ancestor,

@@ -102,7 +102,10 @@ func Load(path string, data []byte) (*Case, error) {
 	var cf caseFile
 	value := r.convert(root.Content[0], reflect.TypeOf(cf), "")
 	if err := decodeJSON(value, &cf); err != nil {
-		r.addf("", "%v", err)
+		// After a structural error the value is partial, and its decoding error says nothing new.
+		if len(r.errs) == 0 {
+			r.addf("", "%v", err)
+		}
 		return nil, r.errs.orNil()
 	}
 	c := r.buildCase(&cf)

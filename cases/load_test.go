@@ -251,3 +251,34 @@ func TestLoadBaseStandard(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLoad feeds Load arbitrary bytes, seeded with the catalog and the bad files: it must never
+// panic, and it must return either a case whose States work or an ErrorList naming the file.
+func FuzzLoad(f *testing.F) {
+	for _, pattern := range []string{"catalog/*/*.yaml", "testdata/*.yaml", "testdata/bad/*.yaml"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			if data, err := os.ReadFile(file); err == nil {
+				f.Add(data)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Load("f.yaml", data)
+		if err != nil {
+			list, ok := err.(ErrorList)
+			if !ok || len(list) == 0 {
+				t.Fatalf("Load error is %T %v, want a non-empty ErrorList", err, err)
+			}
+			for _, e := range list {
+				if e.File != "f.yaml" {
+					t.Fatalf("error without the file name: %v", e)
+				}
+			}
+			return
+		}
+		if _, err := c.States(); err != nil {
+			t.Fatalf("Load accepted a case whose States fail: %v", err)
+		}
+	})
+}
