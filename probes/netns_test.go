@@ -160,3 +160,30 @@ func TestNetnsIPv6(t *testing.T) {
 		}
 	}
 }
+
+// TestNetnsSecondaryAddress probes a server address that is not the one the kernel would pick as
+// the source of the reply. A UDP reply must still come from the address probed, or the prober's
+// connected socket drops it and an open port reads as timeout, i.e. as blocked. Port 80 is served
+// on a dual-stack socket (every address), port 81 on an IPv4-only one (0.0.0.0).
+func TestNetnsSecondaryAddress(t *testing.T) {
+	p := newNetnsPair(t)
+	secondary := strings.Replace(p.serverIP, "10.250.", "10.251.", 1)
+	mustRun(t, "ip", "-n", p.server, "addr", "add", secondary+"/32", "dev", "lo")
+	mustRun(t, "ip", "-n", p.client, "route", "add", secondary+"/32", "via", p.serverIP)
+	p.serve(t, ServerConfig{Identity: "y/b", Ports: []cases.Port{{Port: 80, Protocol: "TCP"}, {Port: 80, Protocol: "UDP"}}})
+	p.serve(t, ServerConfig{Identity: "y/b", Host: "0.0.0.0", Ports: []cases.Port{{Port: 81, Protocol: "TCP"}, {Port: 81, Protocol: "UDP"}}})
+	b := Batch{Timeout: Duration(750 * time.Millisecond)}
+	for _, ip := range []string{p.serverIP, secondary} {
+		for _, port := range []int32{80, 81} {
+			for _, proto := range []corev1.Protocol{"TCP", "UDP"} {
+				b.Targets = append(b.Targets, Target{Name: "y/b", IP: ip, Port: port, Protocol: proto, Expect: "y/b"})
+			}
+		}
+	}
+	resp, _ := p.probeFromClient(t, b)
+	for _, r := range resp.Results {
+		if r.Outcome != cases.Connected {
+			t.Errorf("%s %s/%d: got %s %q, want connected", r.IP, r.Protocol, r.Port, r.Outcome, r.Error)
+		}
+	}
+}

@@ -53,7 +53,7 @@ type streamSocket struct {
 }
 
 type packetSocket struct {
-	pc net.PacketConn
+	pc *net.UDPConn
 	id Identity
 }
 
@@ -90,14 +90,14 @@ func (s *Server) open(host netip.Addr, p cases.Port) error {
 	addr := net.JoinHostPort(hostString(host), strconv.Itoa(int(p.Port)))
 	switch p.Protocol {
 	case corev1.ProtocolTCP:
-		ln, err := net.Listen("tcp", addr)
+		ln, err := net.Listen("tcp"+family(host), addr)
 		if err != nil {
 			return err
 		}
 		s.addStream(p, ln)
 		return nil
 	case corev1.ProtocolUDP:
-		pc, err := net.ListenPacket("udp", addr)
+		pc, err := net.ListenUDP("udp"+family(host), net.UDPAddrFromAddrPort(netip.AddrPortFrom(host, uint16(p.Port))))
 		if err != nil {
 			return err
 		}
@@ -180,13 +180,14 @@ func (s *Server) acceptLoop(ln net.Listener, id Identity) {
 	}
 }
 
-// packetLoop answers every datagram with the identity line, except datagrams that are themselves
-// identity lines, so two servers can never answer each other forever.
-func (s *Server) packetLoop(pc net.PacketConn, id Identity) {
+// packetLoop answers every datagram with the identity line, from the address it was sent to,
+// except datagrams that are themselves identity lines, so two servers never answer each other.
+func (s *Server) packetLoop(pc *net.UDPConn, id Identity) {
 	line := []byte(id.Line())
+	conn := newDatagramConn(pc)
 	buf := make([]byte, 2048)
 	for {
-		n, from, err := pc.ReadFrom(buf)
+		n, dst, from, err := conn.readFrom(buf)
 		if errors.Is(err, net.ErrClosed) {
 			return
 		}
@@ -197,7 +198,7 @@ func (s *Server) packetLoop(pc net.PacketConn, id Identity) {
 		if _, err := ParseIdentity(string(buf[:n])); err == nil {
 			continue
 		}
-		if _, err := pc.WriteTo(line, from); err != nil {
+		if err := conn.writeTo(line, dst, from); err != nil {
 			s.log.Debug("answer failed", "peer", from.String(), "error", err.Error())
 		}
 	}
@@ -208,6 +209,18 @@ func boundPort(a net.Addr) int32 {
 		return int32(ap.Port())
 	}
 	return 0
+}
+
+// family is the suffix of the network to listen on: "4" or "6" for a host address, so that
+// 0.0.0.0 means IPv4 only, and "" (dual stack) for every address.
+func family(h netip.Addr) string {
+	switch {
+	case !h.IsValid():
+		return ""
+	case h.Unmap().Is4():
+		return "4"
+	}
+	return "6"
 }
 
 func hostString(h netip.Addr) string {

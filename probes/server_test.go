@@ -83,7 +83,7 @@ func TestListenErrors(t *testing.T) {
 		{"bad identity", ServerConfig{Identity: "x/a/b"}, `server identity: peer "x/a/b": expected namespace/pod or an external host name, found 2 slashes`},
 		{"bad host", ServerConfig{Identity: "x/a", Host: "localhost"}, `server host: found "localhost", expected an IP address or empty for all`},
 		{"port in use", ServerConfig{Identity: "x/a", Host: "127.0.0.1", Ports: []cases.Port{{Protocol: "UDP"}, {Port: bound["TCP"], Protocol: "TCP"}}},
-			"listen on TCP/" + itoa(bound["TCP"]) + ": listen tcp 127.0.0.1:" + itoa(bound["TCP"]) + ": bind: address already in use"},
+			"listen on TCP/" + itoa(bound["TCP"]) + ": listen tcp4 127.0.0.1:" + itoa(bound["TCP"]) + ": bind: address already in use"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,7 +49,7 @@ func TestRunErrors(t *testing.T) {
 			badConfig + `:1:14: identity: peer "x/a/b": expected namespace/pod or an external host name, found 2 slashes` + "\n" +
 				badConfig + `:2:37: ports[0].protocol: found "ICMP", expected TCP, UDP or SCTP`},
 		{"serve port in use", []string{"serve", "--identity", "x/a", "--host", "127.0.0.1", "--ports", fmt.Sprintf("%d/TCP", busyPort)}, "", exitEnvironment,
-			fmt.Sprintf("listen on TCP/%d: listen tcp 127.0.0.1:%d: bind: address already in use", busyPort, busyPort)},
+			fmt.Sprintf("listen on TCP/%d: listen tcp4 127.0.0.1:%d: bind: address already in use", busyPort, busyPort)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
