@@ -39,9 +39,9 @@ func newDatagramConn(uc *net.UDPConn) datagramConn {
 	return d
 }
 
-// readFrom reads one datagram and returns the address it was sent to, invalid when unknown.
-func (d datagramConn) readFrom(b []byte) (int, netip.Addr, netip.AddrPort, error) {
-	oob := make([]byte, 128)
+// readFrom reads one datagram into b, and its control messages into oob, and returns the address
+// it was sent to, invalid when unknown.
+func (d datagramConn) readFrom(b, oob []byte) (int, netip.Addr, netip.AddrPort, error) {
 	n, oobn, _, from, err := d.uc.ReadMsgUDPAddrPort(b, oob)
 	if err != nil || d.family == 0 {
 		return n, netip.Addr{}, from, err

@@ -185,9 +185,9 @@ func (s *Server) acceptLoop(ln net.Listener, id Identity) {
 func (s *Server) packetLoop(pc *net.UDPConn, id Identity) {
 	line := []byte(id.Line())
 	conn := newDatagramConn(pc)
-	buf := make([]byte, 2048)
+	buf, oob := make([]byte, 2048), make([]byte, 128)
 	for {
-		n, dst, from, err := conn.readFrom(buf)
+		n, dst, from, err := conn.readFrom(buf, oob)
 		if errors.Is(err, net.ErrClosed) {
 			return
 		}
