@@ -62,6 +62,8 @@ func TestMatrixCells(t *testing.T) {
 		{"sctp", 2, "n/a (1 unsupported)"},
 		{"allow-all", 1, "100% (1/1)"},
 		{"label-change", 2, "0% (0/1)"},
+		{"tcp", 2, "0% (0/1)"},
+		{"udp", 0, "100% (1/1)"},
 		{"ip-block", 0, "n/a (1 skipped)"},
 		{"ipv6", 0, "no row"},
 	}

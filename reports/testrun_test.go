@@ -11,8 +11,8 @@ import (
 
 // The recorded runs under testdata/runs are built here, so what each one is meant to show is
 // written down: calico passes everything, flannel enforces no policy (every deny case fails), and
-// kindnet runs on a kernel without SCTP, rejects instead of dropping, has a flaky cell and a case
-// that could not be set up. TestRecordedRuns keeps the files equal to these builders.
+// kindnet runs on a kernel without SCTP, rejects instead of dropping, has a flaky cell, a
+// mismatched cell and a case that could not be set up. TestRecordedRuns keeps the files equal to these builders.
 
 var testPeers = []cases.PeerKey{"x/a", "x/b", "y/a"}
 
@@ -125,13 +125,16 @@ func flannelObserve(_ testCase, _ int, _, _ cases.PeerKey, _ string, allowed boo
 	return Mismatch, []cases.Outcome{cases.Connected, cases.Connected, cases.Connected}
 }
 
-// kindnetObserve: no SCTP on the kernel, rejects instead of drops, and one flaky cell.
+// kindnetObserve: no SCTP on the kernel, rejects instead of drops, one flaky cell and one
+// mismatched cell (UDP let through where only TCP is allowed).
 func kindnetObserve(c testCase, _ int, from, to cases.PeerKey, target string, allowed bool) (Class, []cases.Outcome) {
 	switch {
 	case target == "SCTP/80":
 		return ClassUnsupported, []cases.Outcome{cases.Unsupported}
 	case c.name == "deny-all-egress" && from == "x/b" && to == "y/a" && target == "UDP/80":
 		return Flaky, []cases.Outcome{cases.Refused, cases.Connected, cases.Refused}
+	case c.name == "allow-tcp-80-only" && from == "y/a" && to == "x/a" && target == "UDP/80":
+		return Mismatch, []cases.Outcome{cases.Connected, cases.Connected, cases.Connected}
 	case allowed:
 		return Match, []cases.Outcome{cases.Connected}
 	}
