@@ -59,6 +59,7 @@ func runCase(ctx SpecContext, c *cases.Case) {
 	})
 
 	By("setting up the topology")
+	setUp := time.Now()
 	real, err := suite.SetUp(ctx, topo)
 	if err == nil {
 		err = suite.Cluster.EnsurePolicies(ctx, topo.Namespaces, nil)
@@ -76,6 +77,8 @@ func runCase(ctx SpecContext, c *cases.Case) {
 		}
 		Fail(FailureText(rec.Reason, pred, conv))
 	}
+	prog.printf("case %d/%d %s: topology and baseline (%d probes, %d polls) in %s\n",
+		n, prog.total, c.Name, len(conv.Final.Cells), conv.Polls, time.Since(setUp).Round(time.Millisecond))
 	runSteps(ctx, c, n, real, &rec)
 }
 
@@ -105,9 +108,9 @@ func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, rec *r
 		}
 		sr := StepRecord(i, st.Name, policies, pred, conv)
 		rec.Steps = append(rec.Steps, sr)
-		prog.printf("case %d/%d %s: step %d/%d, %d probes, %d polls, %s to converge, %s in all: %s\n",
+		prog.printf("case %d/%d %s: step %d/%d, %d probes, %d polls, %s to converge, %s in all: %s%s\n",
 			n, prog.total, c.Name, i+1, len(states), len(conv.Final.Cells), conv.Polls,
-			conv.Time.Round(time.Millisecond), time.Since(began).Round(time.Millisecond), sr.Verdict)
+			conv.Time.Round(time.Millisecond), time.Since(began).Round(time.Millisecond), sr.Verdict, flipNote(conv))
 		title := fmt.Sprintf("step %d/%d (%s)", i+1, len(states), st.Name)
 		fmt.Fprintf(GinkgoWriter, "%s\n", FailureText(title, pred, conv))
 		if sr.Verdict == reports.Fail || sr.Verdict == reports.Error {
@@ -137,4 +140,11 @@ func peerIPs(t cases.Topology) map[cases.PeerKey]string {
 		out[e.Key()] = e.IP
 	}
 	return out
+}
+
+func flipNote(conv Convergence) string {
+	if len(conv.Flipped) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d cells flipped once after matching)", len(conv.Flipped))
 }

@@ -24,7 +24,8 @@ func TestConverge(t *testing.T) {
 	}{
 		{"matches at once, then confirms", []int{0}, time.Second, 2, true, true},
 		{"matches on the third round", []int{2, 1, 0}, 5 * time.Second, 4, true, true},
-		{"matches, then the confirmation differs", []int{0, 1}, time.Second, 2, true, false},
+		{"matches, the confirmation differs, then two rounds match", []int{0, 1, 0, 0}, 5 * time.Second, 4, true, true},
+		{"matches once, then never again", []int{0, 1}, 500 * time.Millisecond, 0, true, false},
 		{"never matches before the deadline", []int{1}, 500 * time.Millisecond, 0, false, false},
 	}
 	for _, tt := range tests {

@@ -25,6 +25,9 @@ func FailureText(title string, pred *engine.Prediction, conv Convergence) string
 	b.WriteString(c.Observed.String())
 	b.WriteString("\ndiff:\n")
 	b.WriteString(c.Diff.String())
+	for k, r := range conv.Flipped {
+		fmt.Fprintf(&b, "\nflipped after matching: %s observed %s: %s\n", k, r.Outcome, rawResult(Judged{Result: r}))
+	}
 	n := 0
 	for _, j := range c.Cells {
 		if !j.Class.Wrong() && j.Class != reports.ClassImplementationDefined {

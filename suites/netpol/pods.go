@@ -39,13 +39,15 @@ func (c *Cluster) Nodes(ctx context.Context) ([]string, error) {
 
 // ensurePods makes the probe pods of every topology namespace match the topology: pods that are
 // not in it are deleted, pods that serve other ports (or run another image) are replaced, labels
-// are patched, and missing pods are created on node i mod len(nodes).
+// are patched, and missing pods are created on node i mod len(nodes). Deletions are not waited
+// for, except where a pod of the same name must be created again.
 func (c *Cluster) ensurePods(ctx context.Context, topo cases.Topology, image string, nodes []string, timeout time.Duration) error {
 	want := map[cases.PeerKey]int{}
 	for i, p := range topo.Pods {
 		want[p.Key()] = i
 	}
 	present := map[cases.PeerKey]bool{}
+	var replaced []*corev1.Pod
 	var errs []error
 	for _, ns := range topo.Namespaces {
 		var list corev1.PodList
@@ -56,19 +58,24 @@ func (c *Cluster) ensurePods(ctx context.Context, topo cases.Topology, image str
 			cur := &list.Items[i]
 			key := cases.PodKey(cur.Namespace, cur.Name)
 			idx, ok := want[key]
-			keep := ok && cur.DeletionTimestamp == nil && cur.Annotations[specAnnotation] == podSpecKey(topo.Pods[idx], image) &&
-				cur.Status.Phase != corev1.PodFailed && cur.Status.Phase != corev1.PodSucceeded
-			if keep {
+			if ok && fits(cur, podSpecKey(topo.Pods[idx], image)) {
 				present[key] = true
 				if err := c.patchLabels(ctx, cur, cur.Labels, copyLabels(topo.Pods[idx].Labels)); err != nil {
 					errs = append(errs, fmt.Errorf("label pod %s: %w", key, err))
 				}
 				continue
 			}
-			if err := c.deletePod(ctx, cur, timeout); err != nil {
-				errs = append(errs, err)
+			if err := c.Client.Resources().Delete(ctx, cur); err != nil && !apierrors.IsNotFound(err) {
+				errs = append(errs, fmt.Errorf("delete pod %s: %w", key, err))
+			}
+			if ok {
+				replaced = append(replaced, cur)
 			}
 		}
+	}
+	for _, pod := range replaced {
+		key := cases.PodKey(pod.Namespace, pod.Name)
+		errs = append(errs, c.waitGone(ctx, "pod "+key.String(), &corev1.Pod{}, pod.Name, pod.Namespace, timeout))
 	}
 	for i, p := range topo.Pods {
 		if present[p.Key()] {
@@ -81,12 +88,11 @@ func (c *Cluster) ensurePods(ctx context.Context, topo cases.Topology, image str
 	return errors.Join(errs...)
 }
 
-func (c *Cluster) deletePod(ctx context.Context, pod *corev1.Pod, timeout time.Duration) error {
-	key := cases.PodKey(pod.Namespace, pod.Name)
-	if err := c.Client.Resources().Delete(ctx, pod); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("delete pod %s: %w", key, err)
-	}
-	return c.waitGone(ctx, "pod "+key.String(), &corev1.Pod{}, pod.Name, pod.Namespace, timeout)
+// fits reports whether an existing pod can stay: not being deleted, not finished, and made from
+// the same image and ports (its spec key).
+func fits(pod *corev1.Pod, specKey string) bool {
+	return pod.DeletionTimestamp == nil && pod.Annotations[specAnnotation] == specKey &&
+		pod.Status.Phase != corev1.PodFailed && pod.Status.Phase != corev1.PodSucceeded
 }
 
 // waitPodsReady polls until every topology pod is Running, Ready and has an IP, and returns the

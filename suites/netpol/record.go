@@ -32,7 +32,11 @@ func StepRecord(index int, name string, policies []networkingv1.NetworkPolicy, p
 		return st
 	}
 	for _, j := range conv.Final.Cells {
-		st.Cells = append(st.Cells, cellRecord(pred, j))
+		c := cellRecord(pred, j)
+		if r, ok := conv.Flipped[j.Key]; ok {
+			c.Detail = strings.TrimSpace(c.Detail + " flipped once after matching, to: " + rawResult(Judged{Result: r}))
+		}
+		st.Cells = append(st.Cells, c)
 	}
 	st.Verdict = StepVerdict(conv)
 	return st
