@@ -62,6 +62,7 @@
       apply();
     });
   });
+  window.addEventListener("hashchange", function () { fromHash(); apply(); });
   fromHash();
   apply();
   checkSummary();
