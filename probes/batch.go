@@ -24,6 +24,9 @@ const (
 	DefaultConcurrency = 512
 	MaxConcurrency     = 4096
 	MaxTargets         = 100000
+	// MinSourcePort is the lowest UDP source port a batch may ask for: below it are the well-known
+	// and registered ports servers use.
+	MinSourcePort = 1024
 )
 
 // Batch is one prober invocation: every target one source probes in one step.
@@ -34,8 +37,15 @@ type Batch struct {
 	// Default 1, at most MaxAttempts.
 	Attempts int `json:"attempts,omitempty"`
 	// Concurrency bounds how many targets are probed at once. Default DefaultConcurrency.
-	Concurrency int      `json:"concurrency,omitempty"`
-	Targets     []Target `json:"targets"`
+	Concurrency int `json:"concurrency,omitempty"`
+	// UDPSourcePortBase, when set, makes attempt k of target i send from UDP source port
+	// base + k*len(targets) + i instead of a port the kernel picks. Conntrack remembers a UDP flow
+	// for up to two minutes after its last packet, and a CNI that accepts ESTABLISHED traffic before
+	// its policy rules lets a new probe that happens to reuse an old flow's 5-tuple through, even
+	// after a policy denies it. A caller that moves the base on every round never reuses a recent
+	// 5-tuple. If a port is taken, that attempt falls back to a kernel-chosen port.
+	UDPSourcePortBase int      `json:"udpSourcePortBase,omitempty"`
+	Targets           []Target `json:"targets"`
 }
 
 // Target is one destination: an IP, a port and a protocol, and who should answer there.
@@ -130,6 +140,12 @@ func (b Batch) problems() []problem {
 	}
 	if b.Concurrency < 1 || b.Concurrency > MaxConcurrency {
 		ps = append(ps, problem{"concurrency", fmt.Sprintf("found %d, expected 1-%d", b.Concurrency, MaxConcurrency)})
+	}
+	if base := b.UDPSourcePortBase; base != 0 {
+		last := base + b.Attempts*len(b.Targets) - 1
+		if base < MinSourcePort || last > 65535 {
+			ps = append(ps, problem{"udpSourcePortBase", fmt.Sprintf("found %d (ports %d-%d for %d attempts of %d targets), expected every port within %d-65535", base, base, last, b.Attempts, len(b.Targets), MinSourcePort)})
+		}
 	}
 	if len(b.Targets) > MaxTargets {
 		ps = append(ps, problem{"targets", fmt.Sprintf("found %d targets, expected at most %d", len(b.Targets), MaxTargets)})

@@ -30,9 +30,19 @@ func dialTCP(ctx context.Context, addr string, deadline time.Time) (Identity, er
 // dialUDP sends one request datagram and waits for the identity reply. The socket is connected,
 // so the kernel reports an ICMP port-unreachable as ECONNREFUSED on the read. One datagram per
 // attempt: resending would spend the peer's ICMP rate limit and blur refused into timeout.
-func dialUDP(ctx context.Context, addr, name string, deadline time.Time) (Identity, error) {
+//
+// sourcePort, when not 0, is the local port to send from; if it is taken (another socket of this
+// pod, such as one of its own servers, holds it) the kernel picks one instead.
+func dialUDP(ctx context.Context, addr, name string, deadline time.Time, sourcePort int) (Identity, error) {
 	d := net.Dialer{Deadline: deadline, Control: recvErr}
+	if sourcePort != 0 {
+		d.LocalAddr = &net.UDPAddr{Port: sourcePort}
+	}
 	conn, err := d.DialContext(ctx, "udp", addr)
+	if err != nil && sourcePort != 0 && errors.Is(err, syscall.EADDRINUSE) {
+		d.LocalAddr = nil
+		conn, err = d.DialContext(ctx, "udp", addr)
+	}
 	if err != nil {
 		return Identity{}, err
 	}

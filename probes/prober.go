@@ -29,7 +29,7 @@ func Probe(ctx context.Context, b Batch) (Response, error) {
 		slots <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-slots }()
-			results[i] = probeTarget(ctx, t, b.Attempts, time.Duration(b.Timeout))
+			results[i] = probeTarget(ctx, t, b.Attempts, time.Duration(b.Timeout), b.sourcePorts(i))
 		})
 	}
 	wg.Wait()
@@ -37,11 +37,11 @@ func Probe(ctx context.Context, b Batch) (Response, error) {
 }
 
 // probeTarget makes every attempt in turn and summarises them.
-func probeTarget(ctx context.Context, t Target, attempts int, timeout time.Duration) Result {
+func probeTarget(ctx context.Context, t Target, attempts int, timeout time.Duration, sourcePort func(attempt int) int) Result {
 	start := time.Now()
 	r := Result{Name: t.Name, IP: t.IP, Port: t.Port, Protocol: t.Protocol, Expect: t.Expect}
-	for range attempts {
-		r.Attempts = append(r.Attempts, probeOnce(ctx, t, timeout))
+	for k := range attempts {
+		r.Attempts = append(r.Attempts, probeOnce(ctx, t, timeout, sourcePort(k)))
 	}
 	r.Elapsed = Duration(time.Since(start))
 	r.summarise()
@@ -49,9 +49,10 @@ func probeTarget(ctx context.Context, t Target, attempts int, timeout time.Durat
 }
 
 // probeOnce makes one attempt and turns its error, or the identity that answered, into an outcome.
-func probeOnce(ctx context.Context, t Target, timeout time.Duration) Attempt {
+// sourcePort is the UDP source port to bind, 0 for one the kernel picks.
+func probeOnce(ctx context.Context, t Target, timeout time.Duration, sourcePort int) Attempt {
 	start := time.Now()
-	id, err := dial(ctx, t, start.Add(timeout))
+	id, err := dial(ctx, t, start.Add(timeout), sourcePort)
 	a := Attempt{Elapsed: Duration(time.Since(start))}
 	if id.Peer != "" {
 		a.Identity = id.Peer.String()
@@ -70,7 +71,7 @@ func probeOnce(ctx context.Context, t Target, timeout time.Duration) Attempt {
 	return a
 }
 
-func dial(ctx context.Context, t Target, deadline time.Time) (Identity, error) {
+func dial(ctx context.Context, t Target, deadline time.Time, sourcePort int) (Identity, error) {
 	ip, err := netip.ParseAddr(t.IP)
 	if err != nil {
 		return Identity{}, fmt.Errorf("target ip %q: %w", t.IP, err)
@@ -79,9 +80,19 @@ func dial(ctx context.Context, t Target, deadline time.Time) (Identity, error) {
 	case corev1.ProtocolTCP:
 		return dialTCP(ctx, hostPort(t.IP, t.Port), deadline)
 	case corev1.ProtocolUDP:
-		return dialUDP(ctx, hostPort(t.IP, t.Port), t.Name, deadline)
+		return dialUDP(ctx, hostPort(t.IP, t.Port), t.Name, deadline, sourcePort)
 	case corev1.ProtocolSCTP:
 		return dialSCTP(ip, t.Port, deadline)
 	}
 	return Identity{}, fmt.Errorf("found protocol %q, expected TCP, UDP or SCTP", t.Protocol)
+}
+
+// sourcePorts returns the UDP source port of each attempt at target i (see UDPSourcePortBase).
+func (b Batch) sourcePorts(i int) func(attempt int) int {
+	return func(attempt int) int {
+		if b.UDPSourcePortBase == 0 {
+			return 0
+		}
+		return b.UDPSourcePortBase + attempt*len(b.Targets) + i
+	}
 }
