@@ -3,6 +3,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -34,7 +36,7 @@ func register(name, summary string, run func(args []string, s streams) error) {
 func main() {
 	s := streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
 	err := run(os.Args[1:], s)
-	if err != nil {
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintf(s.Err, "cnpc: %v\n", err)
 	}
 	os.Exit(exitCode(err))
