@@ -23,9 +23,10 @@ type Comparison struct {
 	Counts map[reports.Class]int
 }
 
-// ImplementationDefined says whether the API leaves a cell's outcome to the plugin; such a cell
-// that disagrees with the engine is reported as implementation-defined, never as a failure.
-type ImplementationDefined func(CellKey) bool
+// ImplementationDefined says whether the API leaves a cell's outcome, as observed, to the plugin;
+// such a cell that disagrees with the engine is reported as implementation-defined, never as a
+// failure.
+type ImplementationDefined func(CellKey, cases.Outcome) bool
 
 // Compare judges every cell the prediction has. A cell whose probe is missing or failed is an
 // error, an unsupported probe is unsupported, and neither is ever a match or a mismatch. Refused
@@ -40,7 +41,7 @@ func Compare(pred *engine.Prediction, obs *Observation, implDefined Implementati
 	for _, r := range pred.Results() {
 		key := CellKey{From: r.From, To: r.To, Target: r.Target}
 		res, found := obs.Results[key]
-		j := Judged{Key: key, Predicted: r.Verdict, Result: res, Class: classify(r.Verdict, res, found, implDefined != nil && implDefined(key))}
+		j := Judged{Key: key, Predicted: r.Verdict, Result: res, Class: classify(r.Verdict, res, found, implDefined != nil && implDefined(key, res.Outcome))}
 		c.Cells = append(c.Cells, j)
 		c.Counts[j.Class]++
 	}

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/engine"
 )
 
 // ImplementationDefinedCells returns the predicate for the cells whose outcome the API leaves to
@@ -19,6 +20,10 @@ import (
 //     pod's IP: the reference says ipBlock is meant for cluster-external IPs and that whether
 //     rewrites happen before or after policy is not defined, so plugins differ on pod IPs
 //     (https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource).
+//     Such a cell is implementation-defined only when the observation is what a plugin that never
+//     matches pod IPs against ipBlocks would show (the engine's prediction for the same policies
+//     with every pod moved outside every cidr); anything else is still a mismatch, so a plugin that
+//     enforces nothing cannot hide behind this rule.
 //
 // A matching observation in such a cell is still a match; only a disagreement changes class.
 func ImplementationDefinedCells(topo cases.Topology, policies []networkingv1.NetworkPolicy) ImplementationDefined {
@@ -26,25 +31,97 @@ func ImplementationDefinedCells(topo cases.Topology, policies []networkingv1.Net
 	for _, p := range topo.Pods {
 		pods[p.Key()] = p
 	}
-	return func(k CellKey) bool {
+	alt := blindPrediction(topo, policies)
+	return func(k CellKey, observed cases.Outcome) bool {
 		if k.From == k.To {
 			return true
 		}
 		src, srcPod := pods[k.From]
 		dst, dstPod := pods[k.To]
-		if !srcPod || !dstPod {
+		if !srcPod || !dstPod || !coveredPair(policies, src, dst) {
 			return false
 		}
-		for i := range policies {
-			np := &policies[i]
-			if selects(np, dst) && ingressCIDRCovers(np, src.IP) {
-				return true
-			}
-			if selects(np, src) && egressCIDRCovers(np, dst.IP) {
-				return true
-			}
+		if alt == nil {
+			return true
 		}
-		return false
+		r, err := alt.Result(k.From, k.To, k.Target)
+		return err == nil && agrees(r.Verdict, observed)
+	}
+}
+
+// coveredPair reports whether an ipBlock of a policy selecting one end covers the other end's IP.
+func coveredPair(policies []networkingv1.NetworkPolicy, src, dst cases.Pod) bool {
+	for i := range policies {
+		np := &policies[i]
+		if selects(np, dst) && ingressCIDRCovers(np, src.IP) {
+			return true
+		}
+		if selects(np, src) && egressCIDRCovers(np, dst.IP) {
+			return true
+		}
+	}
+	return false
+}
+
+// blindPrediction predicts the policies for a plugin whose ipBlocks never match pod IPs: the same
+// topology with every pod given an address no ipBlock cidr of the policies contains (from
+// 240.0.0.0/4, else fd00::/8). It returns nil when no such addresses exist (both 0.0.0.0/0 and
+// ::/0 are used) or the engine refuses the topology; callers then fall back to the broad rule.
+func blindPrediction(topo cases.Topology, policies []networkingv1.NetworkPolicy) *engine.Prediction {
+	var cidrs []netip.Prefix
+	for i := range policies {
+		forEachPeer(&policies[i], func(p networkingv1.NetworkPolicyPeer) {
+			if p.IPBlock == nil {
+				return
+			}
+			if pfx, err := netip.ParsePrefix(p.IPBlock.CIDR); err == nil {
+				cidrs = append(cidrs, pfx)
+			}
+		})
+	}
+	out := ModelTopology(topo)
+	for _, base := range []netip.Addr{netip.MustParseAddr("240.0.0.1"), netip.MustParseAddr("fd00::1")} {
+		addr, ok := base, true
+		for i := range out.Pods {
+			if coveredBy(cidrs, addr) {
+				ok = false
+				break
+			}
+			out.Pods[i].IP = addr.String()
+			addr = addr.Next()
+		}
+		if !ok {
+			continue
+		}
+		pred, err := engine.Predict(out, policies)
+		if err != nil {
+			return nil
+		}
+		return pred
+	}
+	return nil
+}
+
+func coveredBy(cidrs []netip.Prefix, a netip.Addr) bool {
+	for _, c := range cidrs {
+		if c.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// forEachPeer calls fn with every peer of every ingress and egress rule of np.
+func forEachPeer(np *networkingv1.NetworkPolicy, fn func(networkingv1.NetworkPolicyPeer)) {
+	for _, r := range np.Spec.Ingress {
+		for _, p := range r.From {
+			fn(p)
+		}
+	}
+	for _, r := range np.Spec.Egress {
+		for _, p := range r.To {
+			fn(p)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
 )
 
@@ -13,16 +14,20 @@ func TestImplementationDefinedCells(t *testing.T) {
 	t.Parallel()
 	topo := twoPods()
 	topo.Pods[0].Labels = map[string]string{"app": "a"}
-	egressTo := func(cidr string, types ...networkingv1.PolicyType) networkingv1.NetworkPolicy {
+	egressExcept := func(cidr string, except []string, types ...networkingv1.PolicyType) networkingv1.NetworkPolicy {
 		return networkingv1.NetworkPolicy{
 			ObjectMeta: metav1.ObjectMeta{Namespace: "x", Name: "p"},
 			Spec: networkingv1.NetworkPolicySpec{
 				PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "a"}},
 				PolicyTypes: types,
-				Egress:      []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: cidr}}}}},
+				Egress:      []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: cidr, Except: except}}}}},
 			},
 		}
 	}
+	egressTo := func(cidr string, types ...networkingv1.PolicyType) networkingv1.NetworkPolicy {
+		return egressExcept(cidr, nil, types...)
+	}
+	eg := networkingv1.PolicyTypeEgress
 	tcp80 := engine.Target{Protocol: "TCP", Port: 80}
 	aToB := CellKey{From: "x/a", To: "x/b", Target: tcp80}
 	bToA := CellKey{From: "x/b", To: "x/a", Target: tcp80}
@@ -31,21 +36,24 @@ func TestImplementationDefinedCells(t *testing.T) {
 		name     string
 		policies []networkingv1.NetworkPolicy
 		key      CellKey
+		observed cases.Outcome
 		want     bool
 	}{
-		{"self is always implementation-defined", nil, CellKey{From: "x/a", To: "x/a", Target: tcp80}, true},
-		{"no policy", nil, aToB, false},
-		{"egress cidr covers the destination pod", []networkingv1.NetworkPolicy{egressTo("10.0.0.0/24", networkingv1.PolicyTypeEgress)}, aToB, true},
-		{"egress cidr does not cover it", []networkingv1.NetworkPolicy{egressTo("10.9.0.0/24", networkingv1.PolicyTypeEgress)}, aToB, false},
-		{"policy without the Egress type", []networkingv1.NetworkPolicy{egressTo("10.0.0.0/24", networkingv1.PolicyTypeIngress)}, aToB, false},
-		{"policy does not select the source", []networkingv1.NetworkPolicy{egressTo("10.0.0.0/24", networkingv1.PolicyTypeEgress)}, bToA, false},
-		{"external destinations are what ipBlock is for", []networkingv1.NetworkPolicy{egressTo("0.0.0.0/0", networkingv1.PolicyTypeEgress)}, aToOut, false},
+		{"self is always implementation-defined", nil, CellKey{From: "x/a", To: "x/a", Target: tcp80}, cases.Timeout, true},
+		{"no policy", nil, aToB, cases.Timeout, false},
+		{"cidr covers the destination pod, denied as a plugin blind to pod IPs would", []networkingv1.NetworkPolicy{egressTo("10.0.0.0/24", eg)}, aToB, cases.Timeout, true},
+		{"except carves the pod out, connected as a plugin enforcing nothing would", []networkingv1.NetworkPolicy{egressExcept("0.0.0.0/0", []string{"10.0.0.2/32"}, eg)}, aToB, cases.Connected, false},
+		{"except carves the pod out, denied", []networkingv1.NetworkPolicy{egressExcept("0.0.0.0/0", []string{"10.0.0.2/32"}, eg)}, aToB, cases.Refused, true},
+		{"cidr does not cover it", []networkingv1.NetworkPolicy{egressTo("10.9.0.0/24", eg)}, aToB, cases.Timeout, false},
+		{"policy without the Egress type", []networkingv1.NetworkPolicy{egressTo("10.0.0.0/24", networkingv1.PolicyTypeIngress)}, aToB, cases.Timeout, false},
+		{"policy does not select the source", []networkingv1.NetworkPolicy{egressTo("10.0.0.0/24", eg)}, bToA, cases.Timeout, false},
+		{"external destinations are what ipBlock is for", []networkingv1.NetworkPolicy{egressTo("0.0.0.0/0", eg)}, aToOut, cases.Timeout, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := ImplementationDefinedCells(topo, tt.policies)(tt.key); got != tt.want {
-				t.Errorf("%s: got %v, want %v", tt.key, got, tt.want)
+			if got := ImplementationDefinedCells(topo, tt.policies)(tt.key, tt.observed); got != tt.want {
+				t.Errorf("%s observed %s: got %v, want %v", tt.key, tt.observed, got, tt.want)
 			}
 		})
 	}
