@@ -2,6 +2,7 @@ package netpol
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"time"
 
@@ -45,7 +46,11 @@ func NewSuite(ctx context.Context, opts Options) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	ext := &Externals{Network: opts.DockerNetwork, Image: opts.ProbeImage, Binary: opts.ProbeBinary, Prefix: "cnpc-ext-"}
+	// Container names carry the API server's address, so runs against two clusters on one docker
+	// host never touch each other's external hosts.
+	sum := sha256.Sum256([]byte(c.rest.Host))
+	prefix := fmt.Sprintf("cnpc-ext-%x-", sum[:4])
+	ext := &Externals{Network: opts.DockerNetwork, Image: opts.ProbeImage, Binary: opts.ProbeBinary, Prefix: prefix}
 	why := detectExternals(ctx, opts.DockerNetwork, opts.ProbeImage)
 	return &Suite{Opts: opts, Cluster: c, Nodes: nodes, Routes: routes, Externals: ext, ExternalsOK: why == "", ExternalsWhy: why}, nil
 }
