@@ -3,6 +3,7 @@ package netpol
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/cnpc-dev/cnpc/cases"
@@ -72,4 +73,55 @@ func checkIdentity(r probes.Result) probes.Result {
 		r.Error = fmt.Sprintf("answered by %q, expected %q", r.Identity, r.Expect)
 	}
 	return r
+}
+
+// The UDP source ports the suite's probes send from: below the NodePort range (30000-32767) and
+// the kernel's ephemeral range (32768 and up), above the ports cases serve.
+const (
+	minSourcePort = 10000
+	maxSourcePort = 29999
+)
+
+// SourcePorts hands every probe round its own block of UDP source ports, moving on through
+// minSourcePort-maxSourcePort and wrapping around. Conntrack keeps a UDP flow for up to two
+// minutes after its last packet; a round that reused a recent 5-tuple could pass through a CNI
+// that accepts established flows before its policy rules, and read "allowed" after a deny.
+// With the standard topology a block is attempts*54 ports, so a port comes back after about 120
+// rounds (minutes of probing). The zero value is ready to use and safe for concurrent use.
+type SourcePorts struct {
+	mu   sync.Mutex
+	next int
+}
+
+// Next returns the first port of a block of span ports, or 0 (kernel-chosen ports) when span does
+// not fit in the range at all.
+func (p *SourcePorts) Next(span int) int {
+	size := maxSourcePort - minSourcePort + 1
+	if span <= 0 || span > size {
+		return 0
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.next < minSourcePort || p.next+span-1 > maxSourcePort {
+		p.next = minSourcePort
+	}
+	base := p.next
+	p.next += span
+	return base
+}
+
+// WithSourcePorts returns copies of batches that send UDP from the next block of ports. Every
+// source gets the same block: a 5-tuple holds the source IP, so sources never collide.
+func (p *SourcePorts) WithSourcePorts(batches map[cases.PeerKey]probes.Batch) map[cases.PeerKey]probes.Batch {
+	span := 0
+	for _, b := range batches {
+		span = max(span, max(b.Attempts, 1)*len(b.Targets))
+	}
+	base := p.Next(span)
+	out := make(map[cases.PeerKey]probes.Batch, len(batches))
+	for k, b := range batches {
+		b.UDPSourcePortBase = base
+		out[k] = b
+	}
+	return out
 }

@@ -127,3 +127,50 @@ func TestLabelPatch(t *testing.T) {
 		})
 	}
 }
+
+// TestSourcePorts checks that consecutive rounds never share a UDP source port until the range
+// wraps, that every block validates, and that the batches passed in are left alone.
+func TestSourcePorts(t *testing.T) {
+	t.Parallel()
+	batches := Batches(cases.Standard(), time.Second, 3)
+	span := 3 * len(batches["x/a"].Targets)
+	var p SourcePorts
+	rounds := (maxSourcePort - minSourcePort + 1) / span
+	seen := map[int]int{}
+	for round := range rounds + 1 {
+		got := p.WithSourcePorts(batches)
+		base := got["x/a"].UDPSourcePortBase
+		for src, b := range got {
+			if b.UDPSourcePortBase != base {
+				t.Fatalf("round %d: %s starts at %d, x/a at %d; want one block per round", round, src, b.UDPSourcePortBase, base)
+			}
+			if err := b.Validate(); err != nil {
+				t.Fatalf("round %d: batch of %s does not validate: %v", round, src, err)
+			}
+		}
+		if round == rounds {
+			if base != minSourcePort {
+				t.Errorf("round %d: base %d, want the range to wrap to %d", round, base, minSourcePort)
+			}
+			break
+		}
+		for port := base; port < base+span; port++ {
+			if r, ok := seen[port]; ok {
+				t.Fatalf("round %d reuses port %d of round %d", round, port, r)
+			}
+			if port < minSourcePort || port > maxSourcePort {
+				t.Fatalf("round %d: port %d outside %d-%d", round, port, minSourcePort, maxSourcePort)
+			}
+			seen[port] = round
+		}
+	}
+	if rounds < 100 {
+		t.Errorf("a port comes back after %d rounds; want at least 100 (conntrack keeps UDP flows ~2 min)", rounds)
+	}
+	if batches["x/a"].UDPSourcePortBase != 0 {
+		t.Error("WithSourcePorts changed the batches passed in")
+	}
+	if got := p.Next(maxSourcePort); got != 0 {
+		t.Errorf("Next(%d) = %d, want 0 (kernel-chosen ports) for a span larger than the range", maxSourcePort, got)
+	}
+}

@@ -27,6 +27,8 @@ type Suite struct {
 	// Unsupported lists the protocols this cluster cannot probe, with the reason (set from the
 	// standard baseline).
 	Unsupported map[corev1.Protocol]string
+	// ports moves the probes' UDP source ports on every round.
+	ports SourcePorts
 }
 
 // NewSuite connects to the cluster and reads what the run needs from it.
@@ -112,7 +114,7 @@ func (s *Suite) Check(ctx context.Context, topo cases.Topology, policies []netwo
 	conv, err := Converge(ctx, s.Opts.ConvergeTimeout, func(ctx context.Context) (*Comparison, error) {
 		rctx, cancel := context.WithTimeout(ctx, roundTimeout)
 		defer cancel()
-		obs := Observe(rctx, s.run, batches, pred.Peers(), pred.Targets())
+		obs := Observe(rctx, s.run, s.ports.WithSourcePorts(batches), pred.Peers(), pred.Targets())
 		return Compare(pred, obs, impl)
 	})
 	return pred, conv, err
