@@ -8,6 +8,8 @@ LDFLAGS := -X github.com/cnpc-dev/cnpc/internal/version.Version=$(VERSION) -X gi
 CNI ?=
 FOCUS ?=
 LABELS ?=
+# CASES=catalog (default: documented + upstream), generated, or all.
+CASES ?=
 KEEP ?=
 # RUN_ARGS passes more flags to cnpc run, e.g. RUN_ARGS='--workers 1 --manifest my-cni.yaml'.
 RUN_ARGS ?=
@@ -19,7 +21,7 @@ export VERSION PROBE_IMAGE
 # Check the arguments before building anything.
 ifneq ($(filter conformance,$(MAKECMDGOALS)),)
 ifeq ($(CNI),)
-$(error usage: make conformance CNI=<kube-router-offline|kube-router-offline-nofw|kindnet|calico|cilium|antrea|kube-router|flannel|custom> [FOCUS=re] [LABELS=expr] [KEEP=1] [RUN_ARGS='--workers 1 ...'])
+$(error usage: make conformance CNI=<kube-router-offline|kube-router-offline-nofw|kindnet|calico|cilium|antrea|kube-router|flannel|custom> [FOCUS=re] [LABELS=expr] [CASES=catalog|generated|all] [KEEP=1] [RUN_ARGS='--workers 1 ...'])
 endif
 endif
 
@@ -51,7 +53,7 @@ probe-image: ## build the probe image (FROM scratch, static binary)
 
 conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
 	$(GO) test -c -o bin/netpol.test ./suites/netpol
-	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(KEEP),--keep) $(RUN_ARGS)
+	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(if $(KEEP),--keep) $(RUN_ARGS)
 
 report-screenshot: test-deps ## screenshot the HTML report and matrix of a recorded run: reports/out/screenshot.png
 	$(GO) test -count=1 -run 'TestHTMLInBrowser|TestMatrixInBrowser' ./reports -screenshot=$(CURDIR)/reports/out/screenshot.png

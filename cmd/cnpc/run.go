@@ -30,6 +30,7 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 type runFlags struct {
 	cni, ipFamily, nodeImage, probeImage string
 	kubeconfig, focus, labels, suite     string
+	cases                                string
 	out                                  string
 	workers, verbosity                   int
 	manifests, loadImages                stringList
@@ -53,6 +54,7 @@ func parseRunFlags(args []string, s streams) (*runFlags, error) {
 	fs.BoolVar(&f.keep, "keep", false, "keep the cluster afterwards (and the nodes of a failed creation)")
 	fs.StringVar(&f.focus, "focus", "", "run only cases matching this regular expression")
 	fs.StringVar(&f.labels, "labels", "", "Ginkgo label filter over case features, e.g. 'egress && !sctp'")
+	fs.StringVar(&f.cases, "cases", "catalog", "which cases: catalog (documented and upstream), generated, or all")
 	fs.StringVar(&f.suite, "suite", "bin/netpol.test", "compiled suite (go test -c -o bin/netpol.test ./suites/netpol)")
 	fs.StringVar(&f.out, "out", "", "output directory (default reports/out/<cni>)")
 	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
@@ -80,6 +82,9 @@ func (f *runFlags) check() error {
 	if _, err := clusters.ParseIPFamily(f.ipFamily); err != nil {
 		errs = append(errs, fmt.Errorf("--ip-family: %w", err))
 	}
+	if _, ok := casesFilters[f.cases]; !ok {
+		errs = append(errs, fmt.Errorf("--cases: found %q, expected catalog, generated or all", f.cases))
+	}
 	if f.convergeTimeout <= 0 || f.readyTimeout <= 0 {
 		errs = append(errs, errors.New("--converge-timeout and --ready-timeout: expected positive durations"))
 	}
@@ -99,6 +104,21 @@ func (f *runFlags) check() error {
 		f.kubeconfig = defaultKubeconfig()
 	}
 	return nil
+}
+
+// casesFilters maps --cases to the Ginkgo label filter that selects those cases.
+var casesFilters = map[string]string{"catalog": "!generated", "generated": "generated", "all": ""}
+
+// labelFilter is the suite's label filter: the --cases selection AND --labels.
+func (f *runFlags) labelFilter() string {
+	sel := casesFilters[f.cases]
+	switch {
+	case sel == "":
+		return f.labels
+	case f.labels == "":
+		return sel
+	}
+	return sel + " && (" + f.labels + ")"
 }
 
 func defaultKubeconfig() string {

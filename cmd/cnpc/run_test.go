@@ -71,10 +71,39 @@ func TestSuiteArgs(t *testing.T) {
 	want := []string{
 		"--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router-offline", "--cni-version=v1.3.2",
 		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s",
-		"--ginkgo.junit-report=" + filepath.Join("o", "junit.xml"), "--ginkgo.focus=deny", "--ginkgo.label-filter=egress && !sctp",
+		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--ginkgo.focus=deny", "--ginkgo.label-filter=!generated && (egress && !sctp)",
 	}
 	if diff := cmp.Diff(want, r.suiteArgs("v1.3.2", filepath.Join("o", "results.json"))); diff != "" {
 		t.Errorf("suiteArgs (-want +got):\n%s", diff)
+	}
+}
+
+// TestLabelFilter checks how --cases and --labels combine into the suite's label filter.
+func TestLabelFilter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "!generated"},
+		{[]string{"--labels", "egress"}, "!generated && (egress)"},
+		{[]string{"--cases", "generated"}, "generated"},
+		{[]string{"--cases", "generated", "--labels", "sctp || udp"}, "generated && (sctp || udp)"},
+		{[]string{"--cases", "all"}, ""},
+		{[]string{"--cases", "all", "--labels", "ingress"}, "ingress"},
+	}
+	for _, tt := range tests {
+		f, err := parseRunFlags(append([]string{"--cni", "kube-router-offline"}, tt.args...), streams{Err: &bytes.Buffer{}})
+		if err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		if got := f.labelFilter(); got != tt.want {
+			t.Errorf("%q: label filter %q, want %q", tt.args, got, tt.want)
+		}
+	}
+	_, err := parseRunFlags([]string{"--cni", "kube-router-offline", "--cases", "some"}, streams{Err: &bytes.Buffer{}})
+	if err == nil || !strings.Contains(err.Error(), `--cases: found "some", expected catalog, generated or all`) {
+		t.Errorf("--cases some: error %v, want one naming the three choices", err)
 	}
 }
 

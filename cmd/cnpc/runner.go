@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -144,13 +145,15 @@ func (r *runner) suiteArgs(version, results string) []string {
 		"--probe-image=" + r.f.probeImage,
 		"--results=" + results,
 		"--converge-timeout=" + r.f.convergeTimeout.String(),
-		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "junit.xml"),
+		// Ginkgo's own report keeps suite-level failures (a failed BeforeSuite has no case);
+		// junit.xml is the one cnpc writes, one testcase per case with its diff.
+		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "ginkgo-junit.xml"),
 	}
 	if r.f.focus != "" {
 		args = append(args, "--ginkgo.focus="+r.f.focus)
 	}
-	if r.f.labels != "" {
-		args = append(args, "--ginkgo.label-filter="+r.f.labels)
+	if l := r.f.labelFilter(); l != "" {
+		args = append(args, "--ginkgo.label-filter="+l)
 	}
 	if r.f.verbosity > 0 {
 		args = append(args, "--ginkgo.v")
@@ -185,6 +188,11 @@ func (r *runner) summarise(results string, suiteErr error, total time.Duration) 
 	if err := writeSummary(r.s.Out, run, sum, total); err != nil {
 		return envError(err)
 	}
+	paths, err := reports.WriteAll(r.f.out, run)
+	if err != nil {
+		return envError(errors.Join(suiteErr, err))
+	}
+	r.ph.note("reports: %s", strings.Join(paths, " "))
 	switch {
 	case sum.Counts[reports.Fail] > 0:
 		return mismatchError(fmt.Errorf("%d of %d cases did not match the prediction", sum.Counts[reports.Fail], sum.Counts.Total()))

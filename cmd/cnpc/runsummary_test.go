@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -68,9 +70,15 @@ func TestSummaryExitCodes(t *testing.T) {
 			if err := reports.Write(path, run); err != nil {
 				t.Fatalf("fixture: %v", err)
 			}
-			r := &runner{s: streams{Out: &bytes.Buffer{}}}
+			r := &runner{f: &runFlags{out: dir}, s: streams{Out: &bytes.Buffer{}}, ph: &phases{w: &bytes.Buffer{}, now: time.Now}}
 			if got := exitCode(r.summarise(path, nil, time.Second)); got != tt.want {
 				t.Errorf("exit code = %d, want %d", got, tt.want)
+			}
+			// Every run leaves every report, whatever its verdict.
+			for _, f := range reports.Formats {
+				if st, err := os.Stat(filepath.Join(dir, f.FileName())); err != nil || st.Size() == 0 {
+					t.Errorf("%s after summarise: %v (want a non-empty file)", f.FileName(), err)
+				}
 			}
 		})
 	}
