@@ -52,7 +52,7 @@ probe-image: ## build the probe image (FROM scratch, static binary)
 	@./hack/probe-image.sh
 
 conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
-	$(GO) test -c -o bin/netpol.test ./suites/netpol
+	$(GO) test -c -ldflags '$(LDFLAGS)' -o bin/netpol.test ./suites/netpol
 	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(if $(KEEP),--keep) $(RUN_ARGS)
 
 report-screenshot: test-deps ## screenshot the HTML report and matrix of a recorded run: reports/out/screenshot.png

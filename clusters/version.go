@@ -3,6 +3,7 @@ package clusters
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -58,4 +59,31 @@ func ImageTag(image string) string {
 		return digest
 	}
 	return "latest"
+}
+
+// kindModule is the module whose version KindVersion reports.
+const kindModule = "sigs.k8s.io/kind"
+
+// KindVersion returns the version of the kind library this binary creates clusters with, as the
+// build recorded it ("v0.33.0"), or "" when the build carries no module information.
+func KindVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	return moduleVersion(info, kindModule)
+}
+
+// moduleVersion returns the version of module path among info's dependencies, following a replace.
+func moduleVersion(info *debug.BuildInfo, path string) string {
+	for _, m := range info.Deps {
+		if m.Path != path {
+			continue
+		}
+		if m.Replace != nil {
+			return m.Replace.Version
+		}
+		return m.Version
+	}
+	return ""
 }

@@ -1,6 +1,9 @@
 package clusters
 
-import "testing"
+import (
+	"runtime/debug"
+	"testing"
+)
 
 func TestImageTag(t *testing.T) {
 	t.Parallel()
@@ -18,5 +21,18 @@ func TestImageTag(t *testing.T) {
 				t.Errorf("ImageTag(%q) = %q, want %q", tt.image, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestModuleVersion(t *testing.T) {
+	info := &debug.BuildInfo{Deps: []*debug.Module{
+		{Path: "k8s.io/api", Version: "v0.34.4"},
+		{Path: kindModule, Version: "v0.33.0"},
+		{Path: "example.com/forked", Version: "v1.0.0", Replace: &debug.Module{Path: "example.com/fork", Version: "v1.0.1-fix"}},
+	}}
+	for path, want := range map[string]string{kindModule: "v0.33.0", "example.com/forked": "v1.0.1-fix", "example.com/absent": ""} {
+		if got := moduleVersion(info, path); got != want {
+			t.Errorf("moduleVersion(%s) = %q, want %q", path, got, want)
+		}
 	}
 }

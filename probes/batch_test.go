@@ -49,7 +49,7 @@ func TestParseBatch(t *testing.T) {
 		{
 			name:    "bad duration",
 			in:      `{"timeout": "soon", "targets": []}`,
-			wantErr: `batch.json: found "soon", expected a duration such as "1s"`,
+			wantErr: `batch.json: duration: found "soon", expected a string such as "1.5s"`,
 		},
 		{name: "empty", in: "", wantErr: "batch.json: empty input, expected a JSON batch object"},
 		{

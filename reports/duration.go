@@ -1,36 +1,13 @@
 package reports
 
 import (
-	"encoding/json"
-	"fmt"
 	"strconv"
-	"time"
+
+	"github.com/cnpc-dev/cnpc/cases"
 )
 
 // Duration is a time.Duration that reads and writes JSON as Go's duration text ("1.5s"), so a
 // results file is readable by people and not only by programs.
-type Duration time.Duration
-
-// MarshalJSON writes the duration as a string such as "1.5s".
-func (d Duration) MarshalJSON() ([]byte, error) {
-	return json.Marshal(time.Duration(d).String())
-}
-
-// UnmarshalJSON reads a string such as "1.5s".
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration: found %s, expected a string such as \"1.5s\"", b)
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("duration: found %q, expected a string such as \"1.5s\"", s)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// String returns the duration rounded to the millisecond, for people; the JSON keeps every digit.
-func (d Duration) String() string { return time.Duration(d).Round(time.Millisecond).String() }
+type Duration = cases.Duration
 
 func itoa(n int32) string { return strconv.Itoa(int(n)) }

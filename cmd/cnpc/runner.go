@@ -184,6 +184,10 @@ func (r *runner) summarise(results string, suiteErr error, total time.Duration) 
 	if err != nil {
 		return envError(errors.Join(suiteErr, fmt.Errorf("no usable results: %w", err)))
 	}
+	if r.c != nil && r.c.Created() && run.Cluster.KindVersion == "" {
+		// The suite cannot know: only cnpc created the cluster, with its kind library.
+		run.Cluster.KindVersion = clusters.KindVersion()
+	}
 	sum := reports.Summarize(run)
 	if err := writeSummary(r.s.Out, run, sum, total); err != nil {
 		return envError(err)
