@@ -6,6 +6,8 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	networkingv1 "k8s.io/api/networking/v1"
 )
 
 func TestCatalogLoads(t *testing.T) {
@@ -117,10 +119,14 @@ func TestParseFeatures(t *testing.T) {
 	}
 }
 
-// Every generated case must survive the trip through the file format unchanged.
-func TestGeneratedRoundTrip(t *testing.T) {
+// Every catalog and generated case must survive the trip through the file format unchanged.
+func TestCasesRoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, c := range Generated() {
+	catalog, err := Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range append(catalog, Generated()...) {
 		data, err := MarshalCase(c)
 		if err != nil {
 			t.Fatalf("MarshalCase(%s): %v", c.Name, err)
@@ -131,8 +137,33 @@ func TestGeneratedRoundTrip(t *testing.T) {
 		}
 		if got.Name != c.Name || len(got.Steps) != len(c.Steps) || !cmp.Equal(got.Features, c.Features) {
 			t.Errorf("%s: round trip changed name, features or step count: got %s, %v, %d steps", c.Name, got.Name, got.Features, len(got.Steps))
+			continue
+		}
+		for i := range c.Steps {
+			// The policies as written, placeholders included, and defaulted as the API server (and
+			// the loader) does; the generator leaves defaulting to whoever applies them.
+			want, have := defaulted(written(c.Steps[i])), defaulted(written(got.Steps[i]))
+			if diff := cmp.Diff(want, have, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s step %d: policies changed (-generated +reloaded):\n%s", c.Name, i, diff)
+			}
 		}
 	}
+}
+
+func written(st Step) []networkingv1.NetworkPolicy {
+	if st.Templates != nil {
+		return st.Templates
+	}
+	return st.Apply
+}
+
+func defaulted(ps []networkingv1.NetworkPolicy) []networkingv1.NetworkPolicy {
+	out := make([]networkingv1.NetworkPolicy, len(ps))
+	for i := range ps {
+		out[i] = *ps[i].DeepCopy()
+		DefaultPolicy(&out[i])
+	}
+	return out
 }
 
 // A broken catalog reports every bad file with its position, and still returns the good cases.

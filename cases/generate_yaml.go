@@ -149,7 +149,13 @@ func stepToDoc(st Step) (stepDoc, error) {
 	for _, k := range st.DeletePods {
 		d.DeletePods = append(d.DeletePods, k.String())
 	}
-	for i, p := range st.Apply {
+	// The policies as written, placeholders included: a file of resolved prediction IPs would
+	// name addresses a live cluster never gives its pods.
+	apply := st.Apply
+	if st.Templates != nil {
+		apply = st.Templates
+	}
+	for i, p := range apply {
 		m, err := policyManifest(p)
 		if err != nil {
 			return d, fmt.Errorf("apply[%d]: %w", i, err)
