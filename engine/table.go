@@ -59,19 +59,23 @@ const (
 	CellMismatch Cell = '!'
 	// CellFlaky: attempts disagreed.
 	CellFlaky Cell = '~'
+	// CellImplementationDefined: (diff) observed differs from predicted where the API leaves the
+	// outcome to the plugin (ipBlock cidrs over pod IPs, traffic to self): neither a pass nor a fail.
+	CellImplementationDefined Cell = '?'
 	// CellNone: the destination does not serve this target.
 	CellNone Cell = '-'
 )
 
 var cellMeaning = map[Cell]string{
-	CellAllowed:     "allowed/connected/match",
-	CellDenied:      "denied/timeout",
-	CellRefused:     "refused",
-	CellUnsupported: "unsupported here",
-	CellError:       "probe error",
-	CellMismatch:    "mismatch",
-	CellFlaky:       "flaky",
-	CellNone:        "port not served",
+	CellAllowed:               "allowed/connected/match",
+	CellDenied:                "denied/timeout",
+	CellRefused:               "refused",
+	CellUnsupported:           "unsupported here",
+	CellError:                 "probe error",
+	CellMismatch:              "mismatch",
+	CellFlaky:                 "flaky",
+	CellImplementationDefined: "implementation-defined",
+	CellNone:                  "port not served",
 }
 
 // OutcomeCell is the cell that shows an observed outcome.

@@ -192,6 +192,8 @@ func cellClass(c engine.Cell) string {
 		return "mismatch"
 	case engine.CellFlaky:
 		return "flaky"
+	case engine.CellImplementationDefined:
+		return "impl"
 	case engine.CellNone:
 		return "none"
 	}

@@ -37,7 +37,7 @@ var cellWords = map[string]map[engine.Cell]string{
 	"observed": {engine.CellAllowed: "connected", engine.CellDenied: "timeout", engine.CellRefused: "refused",
 		engine.CellUnsupported: "unsupported here", engine.CellError: "probe error", engine.CellFlaky: "flaky: attempts disagreed"},
 	"diff": {engine.CellAllowed: "match", engine.CellMismatch: "MISMATCH", engine.CellUnsupported: "unsupported here",
-		engine.CellError: "probe error", engine.CellFlaky: "flaky"},
+		engine.CellError: "probe error", engine.CellFlaky: "flaky", engine.CellImplementationDefined: "implementation-defined: the API allows either outcome"},
 }
 
 func newHTMLTable(name string, t *engine.Table) htmlTable {

@@ -13,8 +13,8 @@ type StepTables struct {
 	Predicted *engine.Table
 	// Observed shows the outcomes: . connected, R refused, X timeout, U unsupported, E error, ~ flaky.
 	Observed *engine.Table
-	// Diff shows the class of each cell: . match (or implementation-defined, which the spec leaves
-	// open), ! mismatch, U unsupported, E error, ~ flaky.
+	// Diff shows the class of each cell: . match, ! mismatch, ? implementation-defined (the API
+	// leaves the outcome open), U unsupported, E error, ~ flaky.
 	Diff *engine.Table
 }
 
@@ -63,12 +63,13 @@ func observedCell(c Cell) engine.Cell {
 	return engine.OutcomeCell(c.Observed)
 }
 
-// classCell is the diff table's cell for a class. Implementation-defined cells show as agreeing:
-// the specification accepts either outcome; writers list them separately.
+// classCell is the diff table's cell for a class.
 func classCell(c Class) engine.Cell {
 	switch c {
-	case Match, ClassImplementationDefined:
+	case Match:
 		return engine.CellAllowed
+	case ClassImplementationDefined:
+		return engine.CellImplementationDefined
 	case Mismatch:
 		return engine.CellMismatch
 	case ClassUnsupported:

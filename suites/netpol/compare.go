@@ -44,6 +44,12 @@ func Compare(pred *engine.Prediction, obs *Observation, implDefined Implementati
 		j := Judged{Key: key, Predicted: r.Verdict, Result: res, Class: classify(r.Verdict, res, found, implDefined != nil && implDefined(key, res.Outcome))}
 		c.Cells = append(c.Cells, j)
 		c.Counts[j.Class]++
+		if j.Class == reports.ClassImplementationDefined {
+			// The diff shows it apart from the mismatches it would otherwise read as.
+			if err := c.Diff.Set(key.From, key.To, key.Target, engine.CellImplementationDefined); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return c, nil
 }
