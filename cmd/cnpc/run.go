@@ -36,6 +36,7 @@ type runFlags struct {
 	manifests, loadImages                stringList
 	existing, reuse, keep, quiet         bool
 	convergeTimeout, readyTimeout        time.Duration
+	suiteTimeout                         time.Duration
 }
 
 func parseRunFlags(args []string, s streams) (*runFlags, error) {
@@ -59,6 +60,7 @@ func parseRunFlags(args []string, s streams) (*runFlags, error) {
 	fs.StringVar(&f.out, "out", "", "output directory (default reports/out/<cni>)")
 	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
 	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
+	fs.DurationVar(&f.suiteTimeout, "suite-timeout", 12*time.Hour, "how long the whole suite may run (Ginkgo's own default, 1h, cuts --cases all short)")
 	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
 	fs.IntVar(&f.verbosity, "v", 0, "log detail: 0 phases, 1 debug, 2 trace")
 	pos, err := parseFlags(fs, args)
@@ -85,8 +87,8 @@ func (f *runFlags) check() error {
 	if _, ok := casesFilters[f.cases]; !ok {
 		errs = append(errs, fmt.Errorf("--cases: found %q, expected catalog, generated or all", f.cases))
 	}
-	if f.convergeTimeout <= 0 || f.readyTimeout <= 0 {
-		errs = append(errs, errors.New("--converge-timeout and --ready-timeout: expected positive durations"))
+	if f.convergeTimeout <= 0 || f.readyTimeout <= 0 || f.suiteTimeout <= 0 {
+		errs = append(errs, errors.New("--converge-timeout, --ready-timeout and --suite-timeout: expected positive durations"))
 	}
 	if f.existing && (f.reuse || f.nodeImage != "" || len(f.manifests) > 0 || len(f.loadImages) > 0) {
 		errs = append(errs, errors.New("--existing: cannot be combined with --reuse, --node-image, --manifest or --load-image (cnpc does not manage that cluster)"))

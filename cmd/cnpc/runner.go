@@ -145,6 +145,7 @@ func (r *runner) suiteArgs(version, results string) []string {
 		"--probe-image=" + r.f.probeImage,
 		"--results=" + results,
 		"--converge-timeout=" + r.f.convergeTimeout.String(),
+		"--ginkgo.timeout=" + r.f.suiteTimeout.String(),
 		// Ginkgo's own report keeps suite-level failures (a failed BeforeSuite has no case);
 		// junit.xml is the one cnpc writes, one testcase per case with its diff.
 		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "ginkgo-junit.xml"),

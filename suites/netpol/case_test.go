@@ -1,6 +1,7 @@
 package netpol
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -39,6 +40,10 @@ func runCase(ctx SpecContext, c *cases.Case) {
 	start := time.Now()
 	defer func() {
 		rec.Duration = reports.Duration(time.Since(start))
+		if ctx.Err() != nil && (rec.Verdict == "" || rec.Verdict == reports.Error) {
+			// Whatever failed last was the interruption's doing, not the cluster's.
+			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("interrupted before a verdict (%v): the suite timeout (cnpc run --suite-timeout), the spec timeout or Ctrl-C", context.Cause(ctx))
+		}
 		if rec.Verdict == "" {
 			rec.Verdict, rec.Reason = reports.Error, "the case stopped before a verdict (see the spec's failure)"
 		}
