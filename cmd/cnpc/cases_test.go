@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,17 +9,6 @@ import (
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
 )
-
-// runCasesCLI runs the CLI in process and returns stdout, stderr and the exit code.
-func runCasesCLI(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err := run(args, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
-	if err != nil {
-		errOut.WriteString("cnpc: " + err.Error() + "\n")
-	}
-	return out.String(), errOut.String(), exitCode(err)
-}
 
 func TestCasesList(t *testing.T) {
 	t.Parallel()
@@ -75,7 +63,7 @@ func TestCasesList(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			out, errOut, code := runCasesCLI(t, tt.args...)
+			out, errOut, code := runCLI(t, tt.args...)
 			if code != tt.code {
 				t.Fatalf("cnpc %v exited %d, want %d; stderr:\n%s", tt.args, code, tt.code, errOut)
 			}
@@ -179,7 +167,7 @@ func TestCasesValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			out, errOut, code := runCasesCLI(t, tt.args...)
+			out, errOut, code := runCLI(t, tt.args...)
 			if code != tt.code {
 				t.Fatalf("cnpc %v exited %d, want %d; stdout:\n%s\nstderr:\n%s", tt.args, code, tt.code, out, errOut)
 			}
@@ -199,18 +187,18 @@ func TestCasesValidate(t *testing.T) {
 func TestCasesGenerateWritesValidFiles(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "gen")
-	_, errOut, code := runCasesCLI(t, "cases", "generate", "--out", dir)
+	_, errOut, code := runCLI(t, "cases", "generate", "--out", dir)
 	if code != 0 {
 		t.Fatalf("cnpc cases generate exited %d; stderr:\n%s", code, errOut)
 	}
 	if !strings.Contains(errOut, "wrote 366 generated cases to "+dir) {
 		t.Errorf("stderr = %q, want the count and directory", errOut)
 	}
-	out, errOut, code := runCasesCLI(t, "cases", "validate", dir)
+	out, errOut, code := runCLI(t, "cases", "validate", dir)
 	if code != 0 || !strings.Contains(out, "366 case files valid") {
 		t.Fatalf("validate generated cases: exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
-	_, errOut, code = runCasesCLI(t, "cases", "generate")
+	_, errOut, code = runCLI(t, "cases", "generate")
 	if code != 2 || !strings.Contains(errOut, "cases generate: --out DIR is required") {
 		t.Errorf("generate without --out: exit %d, stderr %q", code, errOut)
 	}

@@ -45,7 +45,7 @@ y/a -> x/a TCP/80: allowed
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			out, stderr, code := runPredictCLI(t, tt.args...)
+			out, stderr, code := runCLI(t, tt.args...)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr %s", code, stderr)
 			}
@@ -75,7 +75,7 @@ func TestExplainErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			out, stderr, code := runPredictCLI(t, tt.args...)
+			out, stderr, code := runCLI(t, tt.args...)
 			if code != 2 || out != "" {
 				t.Errorf("exit %d, stdout %q; want 2 and nothing", code, out)
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,23 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// runPredictCLI runs the CLI in process and returns stdout, stderr (with the error as main
-// prints it) and the exit code.
-func runPredictCLI(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err := run(args, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
-	if err != nil {
-		errOut.WriteString("cnpc: " + err.Error() + "\n")
-	}
-	return out.String(), errOut.String(), exitCode(err)
-}
-
 const goldenDir = "../../engine/testdata/golden/"
 
 func TestPredictJSON(t *testing.T) {
 	t.Parallel()
-	out, stderr, code := runPredictCLI(t, "predict", goldenDir+"named-port-egress-destination.yaml", "--output", "json")
+	out, stderr, code := runCLI(t, "predict", goldenDir+"named-port-egress-destination.yaml", "--output", "json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
@@ -69,7 +56,7 @@ func TestPredictJSON(t *testing.T) {
 
 func TestPredictText(t *testing.T) {
 	t.Parallel()
-	out, stderr, code := runPredictCLI(t, "predict", goldenDir+"self-deny-all.yaml")
+	out, stderr, code := runCLI(t, "predict", goldenDir+"self-deny-all.yaml")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
@@ -108,7 +95,7 @@ func TestPredictErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			out, stderr, code := runPredictCLI(t, tt.args...)
+			out, stderr, code := runCLI(t, tt.args...)
 			if code != 2 {
 				t.Errorf("exit %d, want 2", code)
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,18 +8,6 @@ import (
 )
 
 const reportsTestdata = "../../reports/testdata/"
-
-// runReportCLI runs `cnpc report ...` in process: stdout, stderr with the error as main prints
-// it, and the exit code.
-func runReportCLI(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	err := run(append([]string{"report"}, args...), streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
-	if err != nil {
-		errOut.WriteString("cnpc: " + err.Error() + "\n")
-	}
-	return out.String(), errOut.String(), exitCode(err)
-}
 
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()
@@ -51,7 +38,7 @@ func TestReportFormats(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			out, stderr, code := runReportCLI(t, tt.args...)
+			out, stderr, code := runCLI(t, append([]string{"report"}, tt.args...)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -65,7 +52,7 @@ func TestReportFormats(t *testing.T) {
 func TestReportOutFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	_, stderr, code := runReportCLI(t, reportsTestdata+"runs/kindnet.json", "--out-dir", dir)
+	_, stderr, code := runCLI(t, "report", reportsTestdata+"runs/kindnet.json", "--out-dir", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -83,7 +70,7 @@ func TestReportOutFiles(t *testing.T) {
 		}
 	}
 	out := filepath.Join(dir, "one.xml")
-	if _, stderr, code := runReportCLI(t, reportsTestdata+"runs/kindnet.json", "--format", "junit", "--out", out); code != 0 {
+	if _, stderr, code := runCLI(t, "report", reportsTestdata+"runs/kindnet.json", "--format", "junit", "--out", out); code != 0 {
 		t.Fatalf("--out: exit %d: %s", code, stderr)
 	}
 	if got, _ := os.ReadFile(out); string(got) != readTestdata(t, "golden/kindnet.junit.xml") {
@@ -123,7 +110,7 @@ func TestReportErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, stderr, code := runReportCLI(t, tt.args...)
+			_, stderr, code := runCLI(t, append([]string{"report"}, tt.args...)...)
 			if code != tt.code || !strings.Contains(stderr, tt.want) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", code, stderr, tt.code, tt.want)
 			}
