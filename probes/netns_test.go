@@ -78,8 +78,15 @@ func TestNetns(t *testing.T) {
 
 // TestNetnsLocalEgress: rules in the client's own OUTPUT chain (egress enforced in the source
 // namespace) must read as denied, never as connected or error. What Linux does here: a local
-// REJECT gives TCP a local ICMP error (refused) and fails a UDP send with EPERM; a local DROP fails
-// a UDP send with EPERM but leaves TCP retransmitting its SYN until the deadline.
+// REJECT fails a UDP send with EPERM and usually gives TCP a local ICMP error (refused); a local
+// DROP fails a UDP send with EPERM but leaves TCP retransmitting its SYN until the deadline.
+//
+// "Usually": when the local ICMP error is not generated or not delivered, TCP learns nothing and
+// retries its SYN after the 1 s initial RTO, past this test's 750 ms. CI saw that once (TCP/80
+// timed out); 40 fresh namespace pairs in a row here never did, and a tight loop of 300 connects
+// here lost 5 to the kernel's ICMP rate limit (nstat: IcmpOutDestUnreachs 295). Refused and
+// timeout both read as denied, which is all a policy verdict uses, so the TCP REJECT row accepts
+// either, each with its own error text; connected or error still fails.
 func TestNetnsLocalEgress(t *testing.T) {
 	p := newNetnsPair(t)
 	p.serve(t, ServerConfig{Identity: "y/b", Ports: []cases.Port{
@@ -89,16 +96,18 @@ func TestNetnsLocalEgress(t *testing.T) {
 		p.iptables(t, p.client, "-A", "OUTPUT", "-p", proto, "--dport", "80", "-j", "REJECT")
 		p.iptables(t, p.client, "-A", "OUTPUT", "-p", proto, "--dport", "81", "-j", "DROP")
 	}
+	timeout := map[cases.Outcome]string{cases.Timeout: "i/o timeout"}
+	eperm := map[cases.Outcome]string{cases.Refused: "operation not permitted"}
+	rejected := map[cases.Outcome]string{cases.Refused: "connection refused", cases.Timeout: "i/o timeout"}
 	tests := []struct {
-		proto   corev1.Protocol
-		port    int32
-		want    cases.Outcome
-		wantErr string
+		proto corev1.Protocol
+		port  int32
+		want  map[cases.Outcome]string // outcome -> text its error must contain
 	}{
-		{"TCP", 80, cases.Refused, "connection refused"},
-		{"UDP", 80, cases.Refused, "operation not permitted"},
-		{"TCP", 81, cases.Timeout, "i/o timeout"},
-		{"UDP", 81, cases.Refused, "operation not permitted"},
+		{"TCP", 80, rejected},
+		{"UDP", 80, eperm},
+		{"TCP", 81, timeout},
+		{"UDP", 81, eperm},
 	}
 	b := Batch{Timeout: Duration(750 * time.Millisecond)}
 	for _, tt := range tests {
@@ -107,8 +116,9 @@ func TestNetnsLocalEgress(t *testing.T) {
 	resp, _ := p.probeFromClient(t, b)
 	for i, tt := range tests {
 		r := resp.Results[i]
-		if r.Outcome != tt.want || !strings.Contains(r.Error, tt.wantErr) {
-			t.Errorf("%s/%d with a local OUTPUT rule: got %s %q, want %s with error containing %q", r.Protocol, r.Port, r.Outcome, r.Error, tt.want, tt.wantErr)
+		wantErr, ok := tt.want[r.Outcome]
+		if !ok || !strings.Contains(r.Error, wantErr) {
+			t.Errorf("%s/%d with a local OUTPUT rule: got %s %q, want one of %v (outcome: text in its error)", r.Protocol, r.Port, r.Outcome, r.Error, tt.want)
 		}
 	}
 }
