@@ -9,9 +9,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/cnpc-dev/cnpc/clusters"
 )
@@ -83,6 +86,12 @@ func (f *runFlags) check() error {
 	}
 	if _, err := clusters.ParseIPFamily(f.ipFamily); err != nil {
 		errs = append(errs, fmt.Errorf("--ip-family: %w", err))
+	}
+	if _, err := regexp.Compile(f.focus); err != nil {
+		errs = append(errs, fmt.Errorf("--focus: expected a regular expression: %w", err))
+	}
+	if _, err := types.ParseLabelFilter(f.labels); err != nil {
+		errs = append(errs, fmt.Errorf("--labels: expected a Ginkgo label filter such as 'egress && !sctp': %s", plainGinkgoError(err)))
 	}
 	if _, ok := casesFilters[f.cases]; !ok {
 		errs = append(errs, fmt.Errorf("--cases: found %q, expected catalog, generated or all", f.cases))
@@ -174,4 +183,17 @@ func runRun(args []string, s streams) error {
 		return envError(fmt.Errorf("interrupted: %w", err))
 	}
 	return err
+}
+
+// ginkgoMarkup matches Ginkgo's colour markup, e.g. {{red}}{{bold}} and {{/}}.
+var ginkgoMarkup = regexp.MustCompile(`\{\{[a-z/]*\}\}`)
+
+// plainGinkgoError is a Ginkgo error on one line without terminal colours: "heading: message".
+func plainGinkgoError(err error) string {
+	var ge types.GinkgoError
+	if !errors.As(err, &ge) {
+		return err.Error()
+	}
+	msg := strings.ReplaceAll(strings.TrimSpace(ginkgoMarkup.ReplaceAllString(ge.Message, "")), "\n", ": ")
+	return ge.Heading + ": " + msg
 }

@@ -25,6 +25,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"existing with reuse", []string{"run", "--cni", "custom", "--existing", "--reuse"}, exitBadInput, "--existing: cannot be combined with --reuse"},
 		{"positional argument", []string{"run", "--cni", "kube-router-offline", "extra"}, exitBadInput, `run takes no arguments, found ["extra"]`},
 		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "flag provided but not defined: -cnii"},
+		{"bad focus", []string{"run", "--cni", "custom", "--focus", "("}, exitBadInput, "--focus: expected a regular expression: error parsing regexp: missing closing )"},
+		{"bad labels", []string{"run", "--cni", "custom", "--labels", "egress &&"}, exitBadInput, "--labels: expected a Ginkgo label filter such as 'egress && !sctp': Syntax Error Parsing Label Filter: egress &&: Unexpected EOF."},
 		{"missing suite binary", []string{"run", "--cni", "kube-router-offline", "--suite", "/nonexistent/netpol.test"}, exitEnvironment,
 			"suite binary: stat /nonexistent/netpol.test: no such file or directory (build it with: go test -c -o bin/netpol.test ./suites/netpol, or make conformance)"},
 	}
@@ -71,7 +73,7 @@ func TestSuiteArgs(t *testing.T) {
 	want := []string{
 		"--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router-offline", "--cni-version=v1.3.2",
 		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s", "--ginkgo.timeout=12h0m0s",
-		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--ginkgo.focus=deny", "--ginkgo.label-filter=!generated && (egress && !sctp)",
+		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--focus=deny", "--ginkgo.label-filter=!generated && (egress && !sctp)",
 	}
 	if diff := cmp.Diff(want, r.suiteArgs("v1.3.2", filepath.Join("o", "results.json"))); diff != "" {
 		t.Errorf("suiteArgs (-want +got):\n%s", diff)

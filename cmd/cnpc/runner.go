@@ -30,6 +30,17 @@ type runner struct {
 func (r *runner) run(ctx context.Context) (err error) {
 	start := time.Now()
 	p, _ := clusters.LookupProfile(r.f.cni) // checked by parseRunFlags
+	var sel selection
+	if err := r.ph.run("Selecting cases ("+r.f.describeFilters()+")", func() (err error) {
+		sel, err = r.selectCases(ctx)
+		return err
+	}); err != nil {
+		return envError(err)
+	}
+	if len(sel.names) == 0 {
+		return inputError(fmt.Errorf("no case matches %s (--focus is a regular expression over case names; cnpc cases list shows the catalog's names and features, cnpc cases list --generated the generated ones)", r.f.describeFilters()))
+	}
+	r.ph.note("%d cases selected", len(sel.names))
 	if r.c, err = r.cluster(p); err != nil {
 		return inputError(err)
 	}
@@ -51,7 +62,7 @@ func (r *runner) run(ctx context.Context) (err error) {
 	if ctx.Err() != nil {
 		return suiteErr
 	}
-	return r.summarise(results, suiteErr, time.Since(start))
+	return r.summarise(results, sel, suiteErr, time.Since(start))
 }
 
 func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {
@@ -150,12 +161,7 @@ func (r *runner) suiteArgs(version, results string) []string {
 		// junit.xml is the one cnpc writes, one testcase per case with its diff.
 		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "ginkgo-junit.xml"),
 	}
-	if r.f.focus != "" {
-		args = append(args, "--ginkgo.focus="+r.f.focus)
-	}
-	if l := r.f.labelFilter(); l != "" {
-		args = append(args, "--ginkgo.label-filter="+l)
-	}
+	args = append(args, r.f.filterArgs()...)
 	if r.f.verbosity > 0 {
 		args = append(args, "--ginkgo.v")
 	}
@@ -179,11 +185,18 @@ func (r *runner) teardown() error {
 }
 
 // summarise prints the run's summary from results.json and picks the exit code: mismatches 1,
-// cases that could not be checked (or no results at all) 3.
-func (r *runner) summarise(results string, suiteErr error, total time.Duration) error {
+// cases that could not be checked, selected cases that never ran, or no results at all 3.
+func (r *runner) summarise(results string, sel selection, suiteErr error, total time.Duration) error {
 	run, err := reports.Read(results)
 	if err != nil {
 		return envError(errors.Join(suiteErr, fmt.Errorf("no usable results: %w", err)))
+	}
+	why := "the suite stopped before it"
+	if suiteErr != nil {
+		why += " (" + suiteErr.Error() + ")"
+	}
+	if missing := notRun(run, sel, why); len(missing) > 0 {
+		r.ph.note("%d of the %d selected cases never ran, recorded as errors: %s", len(missing), len(sel.names), someNames(missing, 5))
 	}
 	if r.c != nil && r.c.Created() && run.Cluster.KindVersion == "" {
 		// The suite cannot know: only cnpc created the cluster, with its kind library.

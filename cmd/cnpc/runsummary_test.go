@@ -55,11 +55,14 @@ func TestSummaryExitCodes(t *testing.T) {
 	tests := []struct {
 		name     string
 		verdicts []reports.Verdict
+		notRun   []string // selected cases with no result
 		want     int
 	}{
-		{"all pass", []reports.Verdict{reports.Pass, reports.Unsupported}, exitOK},
-		{"a mismatch", []reports.Verdict{reports.Pass, reports.Fail, reports.Error}, exitMismatch},
-		{"could not check", []reports.Verdict{reports.Pass, reports.Error}, exitEnvironment},
+		{"all pass", []reports.Verdict{reports.Pass, reports.Unsupported}, nil, exitOK},
+		{"a mismatch", []reports.Verdict{reports.Pass, reports.Fail, reports.Error}, nil, exitMismatch},
+		{"could not check", []reports.Verdict{reports.Pass, reports.Error}, nil, exitEnvironment},
+		{"stopped early", []reports.Verdict{reports.Pass, reports.Pass}, []string{"case-z"}, exitEnvironment},
+		{"stopped early after a mismatch", []reports.Verdict{reports.Fail}, []string{"case-y", "case-z"}, exitMismatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,9 +73,22 @@ func TestSummaryExitCodes(t *testing.T) {
 			if err := reports.Write(path, run); err != nil {
 				t.Fatalf("fixture: %v", err)
 			}
+			var sel selection
+			for _, c := range run.Cases {
+				sel.names = append(sel.names, c.Name)
+			}
+			sel.names = append(sel.names, tt.notRun...)
 			r := &runner{f: &runFlags{out: dir}, s: streams{Out: &bytes.Buffer{}}, ph: &phases{w: &bytes.Buffer{}, now: time.Now}}
-			if got := exitCode(r.summarise(path, nil, time.Second)); got != tt.want {
+			if got := exitCode(r.summarise(path, sel, nil, time.Second)); got != tt.want {
 				t.Errorf("exit code = %d, want %d", got, tt.want)
+			}
+			// The reports list every selected case, those that never ran as errors.
+			written, err := reports.Read(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(written.Cases); got != len(sel.names) {
+				t.Errorf("results.json has %d cases, want the %d selected", got, len(sel.names))
 			}
 			// Every run leaves every report, whatever its verdict.
 			for _, f := range reports.Formats {

@@ -3,6 +3,7 @@ package netpol
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -12,23 +13,24 @@ import (
 	"github.com/cnpc-dev/cnpc/reports"
 )
 
-// One spec per case of the catalog (and of the generator), labelled with the case's features so
-// that --ginkgo.label-filter=egress selects them.
-var _ = DescribeTable("NetworkPolicy case",
-	func(ctx SpecContext, c *cases.Case) { runCase(ctx, c) },
-	entries(),
-)
-
-func entries() []TableEntry {
-	var out []TableEntry
-	for _, c := range catalog {
-		labels := make([]string, len(c.Features))
-		for i, f := range c.Features {
-			labels[i] = string(f)
+// registerCases declares one spec per case of the catalog (and of the generator) whose name
+// matches focus, labelled with the case's features so that --ginkgo.label-filter=egress selects
+// them. It runs in TestNetpol, after flag parsing and before RunSpecs, because the suite's own
+// --focus decides which cases exist. One container keeps the catalog's order (Ginkgo shuffles
+// top-level nodes only).
+func registerCases(cs []*cases.Case, focus *regexp.Regexp) {
+	Describe("NetworkPolicy case", func() {
+		for _, c := range cs {
+			if !focus.MatchString(c.Name) {
+				continue
+			}
+			labels := make([]string, len(c.Features))
+			for i, f := range c.Features {
+				labels[i] = string(f)
+			}
+			It(c.Name, Label(labels...), SpecTimeout(15*time.Minute), func(ctx SpecContext) { runCase(ctx, c) })
 		}
-		out = append(out, Entry(c.Name, Label(labels...), SpecTimeout(15*time.Minute), c))
-	}
-	return out
+	})
 }
 
 // runCase runs one case: set up its topology, check the case's baseline (no policy: everything
