@@ -71,10 +71,7 @@ func readSelection(path string) (selection, error) {
 	}
 	var sel selection
 	for _, s := range rs[0].SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt {
-			continue
-		}
-		if s.State == types.SpecStatePassed {
+		if s.LeafNodeType == types.NodeTypeIt && s.State == types.SpecStatePassed {
 			sel.names = append(sel.names, s.LeafNodeText)
 		}
 	}
@@ -101,6 +98,15 @@ func notRun(run *reports.Run, sel selection, why string) []string {
 	for _, c := range run.Cases {
 		have[c.Name] = true
 	}
+	var missing []string
+	for _, name := range sel.names {
+		if !have[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
 	known := map[string]*cases.Case{}
 	if cat, err := cases.Catalog(); err == nil {
 		for _, c := range cat {
@@ -110,12 +116,7 @@ func notRun(run *reports.Run, sel selection, why string) []string {
 	for _, c := range cases.Generated() {
 		known[c.Name] = c
 	}
-	var missing []string
-	for _, name := range sel.names {
-		if have[name] {
-			continue
-		}
-		missing = append(missing, name)
+	for _, name := range missing {
 		rc := reports.Case{Name: name, Verdict: reports.Error, Reason: "never ran: " + why}
 		if c := known[name]; c != nil {
 			rc.Description, rc.Source, rc.Features = c.Description, c.Source, c.Features
