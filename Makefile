@@ -21,11 +21,11 @@ export VERSION PROBE_IMAGE
 # Check the arguments before building anything.
 ifneq ($(filter conformance,$(MAKECMDGOALS)),)
 ifeq ($(CNI),)
-$(error usage: make conformance CNI=<kube-router-offline|kube-router-offline-nofw|kindnet|calico|cilium|antrea|kube-router|flannel|custom> [FOCUS=re] [LABELS=expr] [CASES=catalog|generated|all] [KEEP=1] [RUN_ARGS='--workers 1 ...'])
+$(error usage: make conformance CNI=<kube-router|kube-router-nofw|flannel|calico|cilium|kindnet|antrea|custom> [FOCUS=re] [LABELS=expr] [CASES=catalog|generated|all] [KEEP=1] [RUN_ARGS='--workers 1 ...'])
 endif
 endif
 
-.PHONY: help build test test-deps lint bench probe-image conformance report-screenshot clean
+.PHONY: help build test test-deps lint bench probe-image images conformance matrix report-screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -51,9 +51,16 @@ bench: ## run the benchmarks (engine predict, probe batches)
 probe-image: ## build the probe image (FROM scratch, static binary)
 	@./hack/probe-image.sh
 
+images: build ## build CNI=<name>'s node image, CNI images and manifest from source (conformance does it too)
+	./bin/cnpc build --cni "$(CNI)"
+
 conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
 	$(GO) test -c -ldflags '$(LDFLAGS)' -o bin/netpol.test ./suites/netpol
 	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(if $(KEEP),--keep) $(RUN_ARGS)
+
+matrix: build ## regenerate reports/published/matrix.md and matrix.html from the published runs
+	./bin/cnpc report matrix --format markdown --out reports/published/matrix.md reports/published/*/results.json
+	./bin/cnpc report matrix --format html --out reports/published/matrix.html reports/published/*/results.json
 
 report-screenshot: test-deps ## screenshot the HTML report and matrix of a recorded run: reports/out/screenshot.png
 	$(GO) test -count=1 -run 'TestHTMLInBrowser|TestMatrixInBrowser' ./reports -screenshot=$(CURDIR)/reports/out/screenshot.png

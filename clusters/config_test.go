@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cnpc-dev/cnpc/images"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -17,8 +19,8 @@ func TestKindConfig(t *testing.T) {
 		profile Profile
 		opts    Options
 	}{
-		{"kube-router-offline-1cp-2w", offlineKubeRouter(), Options{Workers: 2}},
-		{"kube-router-offline-1node", offlineKubeRouter(), Options{}},
+		{"kube-router-1cp-2w", kubeRouter(), Options{Workers: 2}},
+		{"kube-router-1node", kubeRouter(), Options{}},
 		{"calico-ipv4", calico(), Options{Workers: 2}},
 		{"calico-dual", calico(), Options{Workers: 1, IPFamily: Dual}},
 		{"kindnet-ipv6", kindnet(), Options{ControlPlanes: 1, Workers: 1, IPFamily: IPv6}},
@@ -59,8 +61,8 @@ func TestKindConfigChanges(t *testing.T) {
 		}
 		return string(b)
 	}
-	base := render(offlineKubeRouter(), Options{Workers: 2})
-	if render(offlineKubeRouter(), Options{Workers: 1}) == base {
+	base := render(kubeRouter(), Options{Workers: 2})
+	if render(kubeRouter(), Options{Workers: 1}) == base {
 		t.Error("one worker fewer rendered the same config")
 	}
 	if render(kindnet(), Options{Workers: 2}) == base {
@@ -76,8 +78,8 @@ func TestNodeImage(t *testing.T) {
 		p    Profile
 		want string
 	}{
-		{"profile image", Options{}, offlineKubeRouter(), OfflineNodeImage},
-		{"override wins", Options{NodeImage: "localhost/my/node:dev"}, offlineKubeRouter(), "localhost/my/node:dev"},
+		{"profile image", Options{}, kubeRouter(), images.NodeImage},
+		{"override wins", Options{NodeImage: "localhost/my/node:dev"}, kubeRouter(), "localhost/my/node:dev"},
 		{"kind's default", Options{}, kindnet(), ""},
 	}
 	for _, tt := range tests {

@@ -1,26 +1,32 @@
 package clusters
 
-// flannel implements no NetworkPolicy: it is the negative control for clusters with registry
-// access, and must fail every case that expects a denial.
-// NOTE: unverified here (images from Docker Hub/ghcr.io). flannel's CNI config chains the
-// "bridge" plugin, which kind's node images do not ship; bring a node image that has it. The
-// manifest's sha256 is not recorded because this machine may not download it.
-// TODO(cnpc): record the sha256 of kube-flannel.yml v0.26.7 on a machine with network access.
+import "github.com/cnpc-dev/cnpc/images"
+
+// flannel v0.28.10 (VXLAN), built from source (see images.Flannel). It implements no
+// NetworkPolicy: it is the negative control, and must fail every case that expects a denial.
+//
+// --from release installs the release manifest of the same version, with images from ghcr.io.
+// NOTE: the release is unverified here (no registry). Its CNI config chains the "bridge" plugin,
+// which kind's node images do not ship; bring a node image that has it.
+// TODO(cnpc): record the sha256 of kube-flannel.yml v0.28.10 on a machine with network access.
 func flannel() Profile {
-	return Profile{
-		Name:              "flannel",
-		Version:           "v0.26.7",
-		Description:       "flannel (VXLAN): no NetworkPolicy, the negative control",
-		Enforces:          false,
-		NeedsRegistry:     true,
-		DisableDefaultCNI: true,
-		PodSubnet:         "10.244.0.0/16",
-		Manifests: []Manifest{{
-			URL: "https://github.com/flannel-io/flannel/releases/download/v0.26.7/kube-flannel.yml",
-		}},
-		Namespaces:  []string{"kube-flannel"},
-		VersionFrom: ContainerRef{Kind: "DaemonSet", Namespace: "kube-flannel", Name: "kube-flannel-ds", Container: "kube-flannel"},
-	}
+	return fromSource(Profile{
+		Name:        "flannel",
+		Description: "flannel v0.28.10 built from source (VXLAN): no NetworkPolicy, the negative control",
+		Enforces:    false,
+		IPFamilies:  []IPFamily{IPv4},
+		PodSubnet:   "10.244.0.0/16",
+		// kind's default; set so the CoreDNS Service address (10.96.0.10) is in it.
+		ServiceSubnet: "10.96.0.0/16",
+		Namespaces:    []string{"kube-flannel"},
+		VersionFrom:   ContainerRef{Kind: "DaemonSet", Namespace: "kube-flannel", Name: "kube-flannel-ds", Container: "kube-flannel"},
+		Release: &Release{
+			Version: "v0.28.10",
+			Manifests: []Manifest{{
+				URL: "https://github.com/flannel-io/flannel/releases/download/v0.28.10/kube-flannel.yml",
+			}},
+		},
+	}, images.Flannel())
 }
 
 func init() { register(flannel()) }

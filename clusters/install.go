@@ -1,13 +1,10 @@
 package clusters
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"time"
-
-	"sigs.k8s.io/kind/pkg/cluster/nodeutils"
 )
 
 // crdWait bounds how long a custom resource waits for its CRD to be served.
@@ -34,8 +31,8 @@ func (c *Cluster) InstallCNI(ctx context.Context) error {
 			return fmt.Errorf("install %s: %w", c.Profile.Name, err)
 		}
 	}
-	for _, path := range c.Profile.NodeManifests {
-		if err := c.applyNodeManifest(ctx, a, path); err != nil {
+	for _, m := range c.Profile.PostManifests {
+		if err := c.applyManifest(ctx, a, m); err != nil {
 			return fmt.Errorf("install %s: %w", c.Profile.Name, err)
 		}
 	}
@@ -71,31 +68,6 @@ func (c *Cluster) applyManifest(ctx context.Context, a *applier, m Manifest) err
 	c.log.Info("applying manifest", "manifest", m.String(), "objects", len(objs))
 	if err := a.apply(ctx, objs, crdWait); err != nil {
 		return fmt.Errorf("manifest %s: %w", m, err)
-	}
-	return nil
-}
-
-// applyNodeManifest reads a file from the bootstrap control-plane node and applies it.
-func (c *Cluster) applyNodeManifest(ctx context.Context, a *applier, path string) error {
-	all, err := c.provider.ListInternalNodes(c.Name)
-	if err != nil {
-		return fmt.Errorf("node manifest %s: %w", path, err)
-	}
-	node, err := nodeutils.BootstrapControlPlaneNode(all)
-	if err != nil {
-		return fmt.Errorf("node manifest %s: %w", path, err)
-	}
-	var out bytes.Buffer
-	if err := node.CommandContext(ctx, "cat", path).SetStdout(&out).Run(); err != nil {
-		return fmt.Errorf("node manifest %s: read from node %s: %w", path, node.String(), err)
-	}
-	objs, err := DecodeObjects(out.Bytes())
-	if err != nil {
-		return fmt.Errorf("node manifest %s: %w", path, err)
-	}
-	c.log.Info("applying node manifest", "node", node.String(), "path", path, "objects", len(objs))
-	if err := a.apply(ctx, objs, crdWait); err != nil {
-		return fmt.Errorf("node manifest %s: %w", path, err)
 	}
 	return nil
 }

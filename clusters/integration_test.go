@@ -16,24 +16,40 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/cnpc-dev/cnpc/images"
 )
 
-// TestIntegrationOfflineCluster creates a real one-node kind cluster from the offline node image,
-// installs its CNI, waits for readiness, loads an image, checks ownership and capabilities, and
-// deletes it. It needs docker and the image ../shared/offline-kind builds; -short skips it.
-func TestIntegrationOfflineCluster(t *testing.T) {
+// TestIntegrationSourceCluster creates a real one-node kind cluster from cnpc's node image with
+// kube-router built from source, installs it, waits for readiness, loads an image, checks
+// ownership and capabilities, and deletes it. It needs docker and the images `cnpc build --cni
+// kube-router` makes (the build is cached, so then it only renders the manifest); -short skips it.
+func TestIntegrationSourceCluster(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test: creates a kind cluster (skipped by -short)")
 	}
-	if out, err := exec.Command("docker", "image", "inspect", OfflineNodeImage).CombinedOutput(); err != nil {
-		t.Skipf("node image %s missing (build it with ../shared/offline-kind/run-all.sh): %v: %s", OfflineNodeImage, err, out)
+	if out, err := exec.Command("docker", "image", "inspect", images.NodeImage).CombinedOutput(); err != nil {
+		t.Skipf("node image %s missing (build it with: cnpc build --cni kube-router): %v: %s", images.NodeImage, err, out)
+	}
+	if out, err := exec.Command("docker", "image", "inspect", images.KubeRouterImage).CombinedOutput(); err != nil {
+		t.Skipf("image %s missing (build it with: cnpc build --cni kube-router): %v: %s", images.KubeRouterImage, err, out)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	p, err := LookupProfile("kube-router-offline")
+	p, err := LookupProfile("kube-router")
 	if err != nil {
 		t.Fatal(err)
 	}
+	repo, err := images.FindRepo(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &images.Builder{Repo: repo, Out: testWriter{t}}
+	built, err := b.Ensure(ctx, *p.Build, p.PodSubnet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = p.WithBuilt(built)
 	c, err := New(Options{
 		Name:           "cnpc-itest",
 		KubeconfigPath: filepath.Join(t.TempDir(), "kubeconfig"),

@@ -17,14 +17,20 @@ import (
 type Manifest struct {
 	URL  string
 	Path string
+	// Data is a manifest cnpc carries itself, called Name.
+	Data []byte
+	Name string
 	// SHA256 is the lower-case hex digest of the file. Required for a URL: a manifest fetched
 	// from the network is applied only when its digest matches.
 	SHA256 string
 }
 
 func (m Manifest) String() string {
-	if m.URL != "" {
+	switch {
+	case m.URL != "":
 		return m.URL
+	case m.Data != nil:
+		return m.Name
 	}
 	return m.Path
 }
@@ -35,6 +41,8 @@ const maxManifestBytes = 16 << 20
 // Load returns the manifest's bytes after checking its digest. client is used for URLs.
 func (m Manifest) Load(ctx context.Context, client *http.Client) ([]byte, error) {
 	switch {
+	case m.Data != nil:
+		return m.Data, nil
 	case m.URL != "" && m.Path != "":
 		return nil, fmt.Errorf("manifest %s: both url and path set, expected one", m.URL)
 	case m.URL != "":

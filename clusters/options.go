@@ -104,5 +104,12 @@ func (o Options) Validate(p Profile) error {
 	if p.RequiresManifest && len(o.Manifests) == 0 {
 		errs = append(errs, fmt.Errorf("profile %s: needs a local manifest (--manifest FILE)", p.Name))
 	}
+	if len(o.Manifests) == 0 {
+		for _, m := range p.Manifests {
+			if m.URL != "" && m.SHA256 == "" {
+				errs = append(errs, fmt.Errorf("profile %s: manifest %s has no pinned sha256, and cnpc applies no unverified download: give the file with --manifest FILE", p.Name, m.URL))
+			}
+		}
+	}
 	return errors.Join(errs...)
 }

@@ -8,9 +8,9 @@ import (
 
 func TestOptionsDefaulted(t *testing.T) {
 	t.Parallel()
-	p := offlineKubeRouter()
+	p := kubeRouter()
 	got := Options{Workers: DefaultWorkers, KubeconfigPath: "/tmp/kc"}.Defaulted(p)
-	want := Options{Name: "cnpc-kube-router-offline", ControlPlanes: 1, Workers: 2, IPFamily: IPv4, KubeconfigPath: "/tmp/kc"}
+	want := Options{Name: "cnpc-kube-router", ControlPlanes: 1, Workers: 2, IPFamily: IPv4, KubeconfigPath: "/tmp/kc"}
 	got.Logger = nil
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Defaulted (-want +got):\n%s", diff)
@@ -26,20 +26,23 @@ func TestOptionsValidate(t *testing.T) {
 		change  func(o *Options)
 		want    string
 	}{
-		{"defaults are valid", offlineKubeRouter(), func(o *Options) {}, ""},
-		{"one node", offlineKubeRouter(), func(o *Options) { o.Workers = 0 }, ""},
-		{"bad name", offlineKubeRouter(), func(o *Options) { o.Name = "Bad_Name" },
+		{"defaults are valid", kubeRouter(), func(o *Options) {}, ""},
+		{"one node", kubeRouter(), func(o *Options) { o.Workers = 0 }, ""},
+		{"bad name", kubeRouter(), func(o *Options) { o.Name = "Bad_Name" },
 			`name "Bad_Name": expected a DNS label of at most 50 characters`},
-		{"too many workers", offlineKubeRouter(), func(o *Options) { o.Workers = 9 },
+		{"too many workers", kubeRouter(), func(o *Options) { o.Workers = 9 },
 			"workers: found 9, expected 0 to 5"},
-		{"negative workers", offlineKubeRouter(), func(o *Options) { o.Workers = -1 },
+		{"negative workers", kubeRouter(), func(o *Options) { o.Workers = -1 },
 			"workers: found -1, expected 0 to 5"},
-		{"unknown family", offlineKubeRouter(), func(o *Options) { o.IPFamily = "ipv5" },
+		{"unknown family", kubeRouter(), func(o *Options) { o.IPFamily = "ipv5" },
 			`unknown ip family "ipv5", expected one of [ipv4 ipv6 dual]`},
-		{"family the cni lacks", offlineKubeRouter(), func(o *Options) { o.IPFamily = IPv6 },
-			"ip family ipv6: profile kube-router-offline supports only [ipv4]"},
-		{"family another cni has", calico(), func(o *Options) { o.IPFamily = IPv6 }, ""},
-		{"no kubeconfig", offlineKubeRouter(), func(o *Options) { o.KubeconfigPath = "" },
+		{"family the cni lacks", kubeRouter(), func(o *Options) { o.IPFamily = IPv6 },
+			"ip family ipv6: profile kube-router supports only [ipv4]"},
+		{"family another cni has", kindnet(), func(o *Options) { o.IPFamily = IPv6 }, ""},
+		{"release manifest without a digest", mustRelease(t, kubeRouter()), func(o *Options) {},
+			"profile kube-router: manifest https://raw.githubusercontent.com/cloudnativelabs/kube-router/v2.5.0/daemonset/kubeadm-kuberouter.yaml has no pinned sha256, and cnpc applies no unverified download: give the file with --manifest FILE"},
+		{"release manifest replaced by a local file", mustRelease(t, kubeRouter()), func(o *Options) { o.Manifests = []string{"kr.yaml"} }, ""},
+		{"no kubeconfig", kubeRouter(), func(o *Options) { o.KubeconfigPath = "" },
 			"kubeconfig path: empty, expected the file to write the cluster's kubeconfig to"},
 		{"custom without manifest", custom(), func(o *Options) {},
 			"profile custom: needs a local manifest (--manifest FILE)"},
@@ -64,4 +67,13 @@ func TestOptionsValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustRelease(t *testing.T, p Profile) Profile {
+	t.Helper()
+	r, err := p.WithRelease()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

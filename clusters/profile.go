@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/cnpc-dev/cnpc/images"
 )
 
 // Profile describes one CNI: its pinned version, how to install it, the images it needs, where its
@@ -36,9 +38,16 @@ type Profile struct {
 	KubeadmPatchesJSON6902 []KubeadmPatch
 	// Manifests install the CNI, in order: URLs pinned by sha256, or local files.
 	Manifests []Manifest
-	// NodeManifests are files inside the bootstrap control-plane node, applied after the
-	// Manifests (e.g. the offline node image's CoreDNS).
-	NodeManifests []string
+	// PostManifests are applied after the Manifests (and the user's --manifest files), e.g. the
+	// CoreDNS that cnpc's node image needs.
+	PostManifests []Manifest
+	// Build builds the node image, the CNI's images and its manifest from pinned sources; nil
+	// for a profile installed from release manifests only. cnpc run builds what is missing and
+	// fills NodeImage, Images and Manifests from it (WithBuilt).
+	Build *images.Recipe
+	// Release is the upstream release --from release installs instead of the Build; nil when
+	// there is none.
+	Release *Release
 	// Images are local docker images to load into every node before the manifests are applied.
 	Images []string
 	// Namespaces hold the profile's workloads; every DaemonSet and Deployment in them must be

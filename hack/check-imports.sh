@@ -13,9 +13,10 @@ check() { # folder allowed-regex (of our packages, besides the folder itself)
 check cases 'internal/version'
 check engine 'cases'
 check probes 'cases|internal/version'
-check clusters 'internal/version'
+check images 'internal/version'
+check clusters 'images|internal/version'
 check reports 'cases|engine|internal/version'
-check cmd 'cases|engine|probes|clusters|reports|internal/version'
+check cmd 'cases|engine|probes|images|clusters|reports|internal/version'
 for d in engine cases probes reports; do
   [ -d "$d" ] || continue
   if go list -deps "./$d/..." | grep -Eq '^(k8s.io/client-go|sigs.k8s.io/kind|sigs.k8s.io/e2e-framework)(/|$)'; then

@@ -17,6 +17,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/cnpc-dev/cnpc/clusters"
+	"github.com/cnpc-dev/cnpc/images"
 )
 
 func init() {
@@ -33,7 +34,7 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 type runFlags struct {
 	cni, ipFamily, nodeImage, probeImage string
 	kubeconfig, focus, labels, suite     string
-	cases                                string
+	cases, from, cacheDir                string
 	out                                  string
 	workers, verbosity                   int
 	manifests, loadImages                stringList
@@ -48,6 +49,8 @@ func parseRunFlags(args []string, s streams) (*runFlags, error) {
 	fs.StringVar(&f.cni, "cni", "", "CNI profile: "+strings.Join(clusters.ProfileNames(), ", "))
 	fs.IntVar(&f.workers, "workers", clusters.DefaultWorkers, "worker nodes (besides one control plane)")
 	fs.StringVar(&f.ipFamily, "ip-family", string(clusters.IPv4), "ipv4, ipv6 or dual")
+	fs.StringVar(&f.from, "from", string(clusters.FromSource), "where the CNI comes from: source (build the node and CNI images from pinned sources) or release (upstream manifests and registry images)")
+	fs.StringVar(&f.cacheDir, "cache-dir", images.DefaultDir(), "where from-source builds keep binaries, sources and logs ($CNPC_CACHE)")
 	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image (default: the profile's, else kind's)")
 	fs.Var(&f.manifests, "manifest", "local CNI manifest to apply instead of the profile's (repeatable)")
 	fs.Var(&f.loadImages, "load-image", "local docker image to load into the nodes (repeatable)")
@@ -83,6 +86,9 @@ func (f *runFlags) check() error {
 		errs = append(errs, fmt.Errorf("--cni: required, one of %s", strings.Join(clusters.ProfileNames(), ", ")))
 	} else if _, err := clusters.LookupProfile(f.cni); err != nil {
 		errs = append(errs, fmt.Errorf("--cni: %w", err))
+	}
+	if _, err := clusters.ParseFrom(f.from); err != nil {
+		errs = append(errs, fmt.Errorf("--from: %w", err))
 	}
 	if _, err := clusters.ParseIPFamily(f.ipFamily); err != nil {
 		errs = append(errs, fmt.Errorf("--ip-family: %w", err))

@@ -21,13 +21,13 @@ func TestRunUsageErrors(t *testing.T) {
 	}{
 		{"no cni", []string{"run"}, exitBadInput, "--cni: required, one of "},
 		{"unknown cni", []string{"run", "--cni", "weave"}, exitBadInput, `--cni: unknown cni "weave", expected one of `},
-		{"bad family", []string{"run", "--cni", "kube-router-offline", "--ip-family", "ipv5"}, exitBadInput, `--ip-family: unknown ip family "ipv5"`},
+		{"bad family", []string{"run", "--cni", "kube-router", "--ip-family", "ipv5"}, exitBadInput, `--ip-family: unknown ip family "ipv5"`},
 		{"existing with reuse", []string{"run", "--cni", "custom", "--existing", "--reuse"}, exitBadInput, "--existing: cannot be combined with --reuse"},
-		{"positional argument", []string{"run", "--cni", "kube-router-offline", "extra"}, exitBadInput, `run takes no arguments, found ["extra"]`},
+		{"positional argument", []string{"run", "--cni", "kube-router", "extra"}, exitBadInput, `run takes no arguments, found ["extra"]`},
 		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "flag provided but not defined: -cnii"},
 		{"bad focus", []string{"run", "--cni", "custom", "--focus", "("}, exitBadInput, "--focus: expected a regular expression: error parsing regexp: missing closing )"},
 		{"bad labels", []string{"run", "--cni", "custom", "--labels", "egress &&"}, exitBadInput, "--labels: expected a Ginkgo label filter such as 'egress && !sctp': Syntax Error Parsing Label Filter: egress &&: Unexpected EOF."},
-		{"missing suite binary", []string{"run", "--cni", "kube-router-offline", "--suite", "/nonexistent/netpol.test"}, exitEnvironment,
+		{"missing suite binary", []string{"run", "--cni", "kube-router", "--suite", "/nonexistent/netpol.test"}, exitEnvironment,
 			"suite binary: stat /nonexistent/netpol.test: no such file or directory (build it with: go test -c -o bin/netpol.test ./suites/netpol, or make conformance)"},
 	}
 	for _, tt := range tests {
@@ -47,12 +47,12 @@ func TestRunUsageErrors(t *testing.T) {
 
 func TestRunFlagDefaults(t *testing.T) {
 	t.Parallel()
-	f, err := parseRunFlags([]string{"--cni", "kube-router-offline", "--load-image", "a:1", "--load-image", "b:2", "-v", "1"}, streams{Err: &bytes.Buffer{}})
+	f, err := parseRunFlags([]string{"--cni", "kube-router", "--load-image", "a:1", "--load-image", "b:2", "-v", "1"}, streams{Err: &bytes.Buffer{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := []any{f.out, f.kubeconfig, f.workers, f.ipFamily, f.suite, []string(f.loadImages), f.convergeTimeout.String(), f.verbosity}
-	want := []any{filepath.Join("reports", "out", "kube-router-offline"), filepath.Join("reports", "out", "kube-router-offline", "kubeconfig"),
+	want := []any{filepath.Join("reports", "out", "kube-router"), filepath.Join("reports", "out", "kube-router", "kubeconfig"),
 		2, "ipv4", "bin/netpol.test", []string{"a:1", "b:2"}, "30s", 1}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("flags (-want +got):\n%s", diff)
@@ -61,17 +61,17 @@ func TestRunFlagDefaults(t *testing.T) {
 
 func TestSuiteArgs(t *testing.T) {
 	t.Parallel()
-	f, err := parseRunFlags([]string{"--cni", "kube-router-offline", "--focus", "deny", "--labels", "egress && !sctp", "--converge-timeout", "45s", "--out", "o"}, streams{Err: &bytes.Buffer{}})
+	f, err := parseRunFlags([]string{"--cni", "kube-router", "--focus", "deny", "--labels", "egress && !sctp", "--converge-timeout", "45s", "--out", "o"}, streams{Err: &bytes.Buffer{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := &runner{f: f}
-	r.c, err = r.cluster(mustProfile(t, "kube-router-offline"))
+	r.c, err = r.cluster(mustProfile(t, "kube-router"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
-		"--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router-offline", "--cni-version=v1.3.2",
+		"--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router", "--cni-version=v1.3.2",
 		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s", "--ginkgo.timeout=12h0m0s",
 		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--focus=deny", "--ginkgo.label-filter=!generated && (egress && !sctp)",
 	}
@@ -95,7 +95,7 @@ func TestLabelFilter(t *testing.T) {
 		{[]string{"--cases", "all", "--labels", "ingress"}, "ingress"},
 	}
 	for _, tt := range tests {
-		f, err := parseRunFlags(append([]string{"--cni", "kube-router-offline"}, tt.args...), streams{Err: &bytes.Buffer{}})
+		f, err := parseRunFlags(append([]string{"--cni", "kube-router"}, tt.args...), streams{Err: &bytes.Buffer{}})
 		if err != nil {
 			t.Fatalf("%q: %v", tt.args, err)
 		}
@@ -103,7 +103,7 @@ func TestLabelFilter(t *testing.T) {
 			t.Errorf("%q: label filter %q, want %q", tt.args, got, tt.want)
 		}
 	}
-	_, err := parseRunFlags([]string{"--cni", "kube-router-offline", "--cases", "some"}, streams{Err: &bytes.Buffer{}})
+	_, err := parseRunFlags([]string{"--cni", "kube-router", "--cases", "some"}, streams{Err: &bytes.Buffer{}})
 	if err == nil || !strings.Contains(err.Error(), `--cases: found "some", expected catalog, generated or all`) {
 		t.Errorf("--cases some: error %v, want one naming the three choices", err)
 	}

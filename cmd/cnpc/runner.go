@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cnpc-dev/cnpc/clusters"
+	"github.com/cnpc-dev/cnpc/images"
 	"github.com/cnpc-dev/cnpc/reports"
 )
 
@@ -41,6 +42,9 @@ func (r *runner) run(ctx context.Context) (err error) {
 		return inputError(fmt.Errorf("no case matches %s (--focus is a regular expression over case names; cnpc cases list shows the catalog's names and features, cnpc cases list --generated the generated ones)", r.f.describeFilters()))
 	}
 	r.ph.note("%d cases selected", len(sel.names))
+	if p, err = r.install(ctx, p); err != nil {
+		return err
+	}
 	if r.c, err = r.cluster(p); err != nil {
 		return inputError(err)
 	}
@@ -63,6 +67,43 @@ func (r *runner) run(ctx context.Context) (err error) {
 		return suiteErr
 	}
 	return r.summarise(results, sel, suiteErr, time.Since(start))
+}
+
+// install returns the profile as this run installs it: from its release (--from release), or
+// with the images and manifest built from source, building whatever docker lacks. Nothing is
+// built for a cluster cnpc does not create.
+func (r *runner) install(ctx context.Context, p clusters.Profile) (clusters.Profile, error) {
+	if r.f.existing {
+		return p, nil
+	}
+	if clusters.From(r.f.from) == clusters.FromRelease {
+		p, err := p.WithRelease()
+		if err != nil {
+			return p, inputError(err)
+		}
+		return p, nil
+	}
+	if p.Build == nil {
+		return p, nil
+	}
+	b := &images.Builder{Dir: r.f.cacheDir, Out: r.s.Err}
+	if r.f.quiet {
+		b.Out = nil
+	}
+	var built images.Built
+	err := r.ph.run("Building "+p.Name+" from source (cached steps are skipped)", func() error {
+		repo, err := images.FindRepo(".")
+		if err != nil {
+			return err
+		}
+		b.Repo = repo
+		built, err = b.Ensure(ctx, *p.Build, p.PodSubnet)
+		return err
+	})
+	if err != nil {
+		return p, buildError(err)
+	}
+	return p.WithBuilt(built), nil
 }
 
 func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {

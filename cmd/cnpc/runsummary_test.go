@@ -14,7 +14,7 @@ import (
 )
 
 func summaryRun(verdicts ...reports.Verdict) *reports.Run {
-	run := &reports.Run{CNI: reports.CNI{Name: "kube-router-offline", Version: "v1.3.2"}, Unsupported: []string{"sctp: kernel has no SCTP"}}
+	run := &reports.Run{CNI: reports.CNI{Name: "kube-router", Version: "v1.3.2"}, Unsupported: []string{"sctp: kernel has no SCTP"}}
 	for i, v := range verdicts {
 		c := reports.Case{Name: "case-" + string(rune('a'+i)), Verdict: v, Features: []cases.Feature{cases.FeatureIngress}}
 		if i%2 == 0 {
@@ -36,7 +36,7 @@ func TestWriteSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Steps converge in 100ms; 200,300ms; 300,400,500ms; 400..700ms: ten values, median 400ms.
-	want := `cnpc run: kube-router-offline@v1.3.2, 4 cases in 1m23s
+	want := `cnpc run: kube-router@v1.3.2, 4 cases in 1m23s
   pass 2  fail 1  unsupported 1  
   pass rate 66.7% of 3 judged cases
   10 steps, median time to converge 400ms

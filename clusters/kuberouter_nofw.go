@@ -8,23 +8,24 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// The kube-router-offline-nofw profile is kube-router-offline with kube-router's firewall (its
-// NetworkPolicy controller) turned off: routing still works but no policy is enforced. It is the
-// negative control on this machine and must fail every case that expects a denial.
+// The kube-router-nofw profile is kube-router with its firewall (its NetworkPolicy controller)
+// turned off: routing still works but no policy is enforced. It is a second negative control,
+// beside flannel: one that differs from an enforcing profile in nothing but enforcement.
 
 // kubeRouterFirewallArg is the flag of kube-router that runs its NetworkPolicy controller.
 const kubeRouterFirewallArg = "--run-firewall"
 
-func offlineKubeRouterNoFirewall() Profile {
-	p := offlineKubeRouter()
-	p.Name = "kube-router-offline-nofw"
-	p.Description = "kube-router v1.3.2 offline with --run-firewall=false: negative control, enforces nothing"
+func kubeRouterNoFirewall() Profile {
+	p := kubeRouter()
+	p.Name = "kube-router-nofw"
+	p.Description = "kube-router v1.3.2 built from source with --run-firewall=false: negative control, enforces nothing"
 	p.Enforces = false
 	p.PostInstall = disableKubeRouterFirewall
+	p.Release = nil
 	return p
 }
 
-func init() { register(offlineKubeRouterNoFirewall()) }
+func init() { register(kubeRouterNoFirewall()) }
 
 // disableKubeRouterFirewall sets --run-firewall=false on the kube-router DaemonSet. WaitReady then
 // waits for the rollout (it compares the DaemonSet's generation with the observed one).

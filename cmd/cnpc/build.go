@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/cnpc-dev/cnpc/clusters"
+	"github.com/cnpc-dev/cnpc/images"
+)
+
+func init() {
+	register("build", "build a profile's images from source: node image, CNI images, manifest", runBuild)
+}
+
+type buildFlags struct {
+	cni, cacheDir, repo string
+	force, quiet        bool
+}
+
+func runBuild(args []string, s streams) error {
+	f := &buildFlags{}
+	fs := newFlagSet("build", s)
+	fs.StringVar(&f.cni, "cni", "", "profile to build for: "+strings.Join(clusters.BuildableProfiles(), ", "))
+	fs.StringVar(&f.cacheDir, "cache-dir", images.DefaultDir(), "where binaries, sources and logs are kept ($CNPC_CACHE)")
+	fs.StringVar(&f.repo, "repo", ".", "the cnpc checkout (its images/ holds the pinned modules and patches)")
+	fs.BoolVar(&f.force, "force", false, "rebuild every step, cached or not")
+	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("build takes no arguments, found %q", pos)
+	}
+	p, err := clusters.LookupProfile(f.cni)
+	if err != nil {
+		return usageErrorf("--cni: %w", err)
+	}
+	if p.Build == nil {
+		return usageErrorf("--cni: profile %s has nothing to build from source; buildable: %s", p.Name, strings.Join(clusters.BuildableProfiles(), ", "))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	b, err := f.builder(s)
+	if err != nil {
+		return err
+	}
+	built, err := b.Ensure(ctx, *p.Build, p.PodSubnet)
+	if err != nil {
+		return buildError(err)
+	}
+	fmt.Fprintf(s.Out, "node image: %s\nimages: %s\nmanifest: %s\n", built.NodeImage, strings.Join(built.Images, " "), built.Manifest)
+	return nil
+}
+
+func (f *buildFlags) builder(s streams) (*images.Builder, error) {
+	repo, err := images.FindRepo(f.repo)
+	if err != nil {
+		return nil, envError(err)
+	}
+	b := &images.Builder{Dir: f.cacheDir, Repo: repo, Force: f.force, Out: s.Err}
+	if f.quiet {
+		b.Out = nil
+	}
+	return b, nil
+}
+
+// buildError maps a build failure to its exit code: every build failure is the environment's
+// (a missing tool, a failed download or compile).
+func buildError(err error) error {
+	var te *images.ToolError
+	if errors.As(err, &te) {
+		return envError(fmt.Errorf("build: %w", te))
+	}
+	return envError(fmt.Errorf("build: %w", err))
+}
