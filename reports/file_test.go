@@ -78,6 +78,9 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown field", func(s string) string {
 			return strings.Replace(s, `"nodes": 2`, `"nodes": 2, "zone": "a"`, 1)
 		}, `json: unknown field "zone"`},
+		{"blank synthetic", func(s string) string {
+			return strings.Replace(s, `"tool"`, `"synthetic": " ",`+"\n"+`  "tool"`, 1)
+		}, `synthetic: found " ", expected the reason the run is synthetic, or no field for a real run`},
 		{"bad duration", func(s string) string {
 			return strings.Replace(s, `"duration": "2s"`, `"duration": "2 seconds"`, 1)
 		}, `duration: found "2 seconds", expected a string such as "1.5s"`},

@@ -32,7 +32,9 @@ var runPage = template.Must(template.New("run").Funcs(template.FuncMap{
 
 // htmlRun is what the run page's template reads; all of it is computed from the Run.
 type htmlRun struct {
-	Run       *Run
+	Run *Run
+	// Synthetic is the banner of a synthetic run, nil for a real one.
+	Synthetic *htmlBanner
 	Title     string
 	Meta      []string
 	PassRate  string
@@ -43,6 +45,19 @@ type htmlRun struct {
 	Generated string
 	CSS       template.CSS
 	Guard, JS template.JS
+}
+
+// htmlBanner is the synthetic-data banner at the top of a page (html/page.css styles it so any
+// screenshot of the page's top shows it, and keeps it in view while scrolling).
+type htmlBanner struct {
+	Heading, Text string
+}
+
+func newHTMLBanner(text string) *htmlBanner {
+	if text == "" {
+		return nil
+	}
+	return &htmlBanner{Heading: syntheticHeading, Text: text}
 }
 
 type htmlCount struct {
@@ -97,13 +112,16 @@ type htmlNote struct {
 // explanation of each wrong cell, and filters by feature and by failing only.
 func WriteHTML(w io.Writer, r *Run) error {
 	s := Summarize(r)
-	page := htmlRun{Run: r, Title: "cnpc · " + r.CNI.String(), Judged: s.Counts.Judged(),
+	page := htmlRun{Run: r, Synthetic: newHTMLBanner(syntheticBanner(r)), Title: "cnpc · " + r.Label(), Judged: s.Counts.Judged(),
 		CSS: template.CSS(pageCSS), Guard: template.JS(guardJS), JS: template.JS(pageJS)}
 	page.Meta = []string{
 		"Kubernetes " + orDash(r.Cluster.KubernetesVersion), "kind " + orDash(r.Cluster.KindVersion),
 		fmt.Sprintf("%d nodes", r.Cluster.Nodes), orDash(r.Cluster.IPFamily), "kernel " + orDash(r.Cluster.Kernel),
 		fmt.Sprintf("cnpc %s (%s)", orDash(r.Tool.Version), orDash(r.Tool.Commit)),
 		r.Start.UTC().Format("2006-01-02 15:04 UTC"), r.End.Sub(r.Start).Round(time.Second).String(),
+	}
+	for _, n := range r.CNI.Notes {
+		page.Meta = append(page.Meta, "CNI: "+n)
 	}
 	page.PassRate = "n/a"
 	if rate, ok := s.Counts.PassRate(); ok {

@@ -59,7 +59,7 @@ type junitMessage struct {
 // error; skipped, unsupported and implementation-defined cases are <skipped> with the verdict
 // and reason in the message, so none of them reads as a pass.
 func WriteJUnit(w io.Writer, r *Run) error {
-	s := junitSuite{Name: "cnpc " + r.CNI.String(), Time: seconds(r.End.Sub(r.Start)),
+	s := junitSuite{Name: "cnpc " + r.Label(), Time: seconds(r.End.Sub(r.Start)),
 		Timestamp: r.Start.UTC().Format(time.RFC3339), Properties: junitProperties(r)}
 	for _, c := range r.Cases {
 		jc, err := junitTestcase(r, c)
@@ -139,13 +139,18 @@ func failureMessage(c Case) string {
 }
 
 func junitProperties(r *Run) []junitProperty {
-	p := []junitProperty{
+	var p []junitProperty
+	// First, so a reporter that lists properties shows it before the versions.
+	if r.Synthetic != "" {
+		p = append(p, junitProperty{"synthetic", r.Synthetic})
+	}
+	p = append(p, []junitProperty{
 		{"cnpc.version", r.Tool.Version}, {"cnpc.commit", r.Tool.Commit},
 		{"cni.name", r.CNI.Name}, {"cni.version", r.CNI.Version},
 		{"kubernetes.version", r.Cluster.KubernetesVersion}, {"kind.version", r.Cluster.KindVersion},
 		{"cluster.nodes", fmt.Sprint(r.Cluster.Nodes)}, {"cluster.ipFamily", r.Cluster.IPFamily},
 		{"cluster.kernel", r.Cluster.Kernel},
-	}
+	}...)
 	for i, u := range r.Unsupported {
 		p = append(p, junitProperty{fmt.Sprintf("unsupported.%d", i), u})
 	}

@@ -64,11 +64,18 @@ func cutNote(names []string, limit int) string {
 }
 
 func markdownHeader(b *bytes.Buffer, r *Run, s Summary) {
-	fmt.Fprintf(b, "# cnpc: %s\n\n", mdEscape(r.CNI.String()))
+	// The banner is the first line, so no excerpt of the summary can leave it out.
+	if text := syntheticBanner(r); text != "" {
+		fmt.Fprintf(b, "> **%s** — %s\n\n", syntheticHeading, mdEscape(text))
+	}
+	fmt.Fprintf(b, "# cnpc: %s\n\n", mdEscape(r.Label()))
 	fmt.Fprintf(b, "Kubernetes %s · kind %s · %d nodes · %s · kernel %s · cnpc %s (%s) · %s, %s\n\n",
 		orDash(r.Cluster.KubernetesVersion), orDash(r.Cluster.KindVersion), r.Cluster.Nodes, orDash(r.Cluster.IPFamily),
 		orDash(r.Cluster.Kernel), orDash(r.Tool.Version), orDash(r.Tool.Commit),
 		r.Start.UTC().Format("2006-01-02 15:04 UTC"), r.End.Sub(r.Start).Round(time.Second))
+	for _, n := range r.CNI.Notes {
+		fmt.Fprintf(b, "CNI: %s\n\n", mdEscape(n))
+	}
 	if rate, ok := s.Counts.PassRate(); ok {
 		fmt.Fprintf(b, "**%d of %d judged cases passed (%s)**", s.Counts[Pass], s.Counts.Judged(), percent(rate))
 	} else {

@@ -17,13 +17,15 @@ type Matrix struct {
 	Cells [][]MatrixCell
 }
 
-// MatrixColumn is one run: the CNI and what the run was made on.
+// MatrixColumn is one run: the CNI and what the run was made on. Synthetic is the run's
+// Run.Synthetic: a column built from test data is labelled so (Label).
 type MatrixColumn struct {
-	CNI     CNI
-	Cluster Cluster
-	Tool    Tool
-	Date    string
-	Total   Counts
+	CNI       CNI
+	Synthetic string
+	Cluster   Cluster
+	Tool      Tool
+	Date      string
+	Total     Counts
 }
 
 // MatrixCell counts one feature's verdicts in one run and names the cases that failed.
@@ -50,7 +52,7 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 			return nil, fmt.Errorf("runs %d and %d are both of %s; give one run per CNI version", j+1, i+1, r.CNI)
 		}
 		seen[r.CNI.String()] = i
-		m.CNIs = append(m.CNIs, MatrixColumn{CNI: r.CNI, Cluster: r.Cluster, Tool: r.Tool,
+		m.CNIs = append(m.CNIs, MatrixColumn{CNI: r.CNI, Synthetic: r.Synthetic, Cluster: r.Cluster, Tool: r.Tool,
 			Date: r.Start.UTC().Format("2006-01-02"), Total: Summarize(r).Counts})
 		for _, c := range r.Cases {
 			for _, f := range c.Features {

@@ -12,12 +12,23 @@ var matrixTemplate string
 var matrixPage = template.Must(template.New("matrix").Parse(matrixTemplate))
 
 type htmlMatrix struct {
-	M        *Matrix
-	Rows     []htmlMatrixRow
-	Totals   []htmlMatrixCell
-	Failures []htmlMatrixFailures
-	CSS      template.CSS
-	Guard    template.JS
+	M *Matrix
+	// Synthetic is the banner shown when any column is synthetic, else nil.
+	Synthetic *htmlBanner
+	Columns   []htmlMatrixColumn
+	Rows      []htmlMatrixRow
+	Totals    []htmlMatrixCell
+	Failures  []htmlMatrixFailures
+	CSS       template.CSS
+	Guard     template.JS
+}
+
+// htmlMatrixColumn is one column heading: the CNI, and a mark when the column was built from a
+// synthetic run.
+type htmlMatrixColumn struct {
+	CNI       string
+	Synthetic bool
+	Sub       string
 }
 
 type htmlMatrixRow struct {
@@ -44,7 +55,11 @@ type htmlMatrixFeatureFailures struct {
 // WriteMatrixHTML writes the support matrix as one self-contained HTML page: coloured pass-rate
 // cells that link to the list of failures below the table.
 func WriteMatrixHTML(w io.Writer, m *Matrix) error {
-	p := htmlMatrix{M: m, CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
+	p := htmlMatrix{M: m, Synthetic: newHTMLBanner(syntheticMatrixBanner(m)), CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
+	for _, c := range m.CNIs {
+		p.Columns = append(p.Columns, htmlMatrixColumn{CNI: c.CNI.String(), Synthetic: c.Synthetic != "",
+			Sub: "Kubernetes " + c.Cluster.KubernetesVersion + " · " + c.Cluster.IPFamily + " · " + c.Date})
+	}
 	for i, f := range m.Features {
 		row := htmlMatrixRow{Feature: string(f)}
 		for j, cell := range m.Cells[i] {
@@ -58,7 +73,7 @@ func WriteMatrixHTML(w io.Writer, m *Matrix) error {
 	}
 	for j, c := range m.CNIs {
 		p.Totals = append(p.Totals, htmlMatrixCell{Text: MatrixCell{Counts: c.Total}.Text(), Level: level(c.Total)})
-		hf := htmlMatrixFailures{CNI: c.CNI.String()}
+		hf := htmlMatrixFailures{CNI: c.Label()}
 		for i, f := range m.Features {
 			if cell := m.Cells[i][j]; len(cell.Failing) > 0 {
 				hf.Features = append(hf.Features, htmlMatrixFeatureFailures{anchor(c.CNI, f), string(f), cell.Failing})

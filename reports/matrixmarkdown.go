@@ -10,11 +10,14 @@ import (
 // cells link to the failures listed under it, then the failures per CNI and feature.
 func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
 	b := bufio.NewWriter(w)
+	if text := syntheticMatrixBanner(m); text != "" {
+		fmt.Fprintf(b, "> **%s** — %s\n\n", syntheticHeading, mdEscape(text))
+	}
 	b.WriteString("# cnpc NetworkPolicy support matrix\n\n")
 	b.WriteString("Pass rate of the judged cases (pass, fail, error) per feature. Unsupported, implementation-defined and skipped cases are never counted as passes; a cell with none judged says what they were. Empty: no case of the run has the feature.\n\n")
 	b.WriteString("| feature |")
 	for _, c := range m.CNIs {
-		fmt.Fprintf(b, " %s |", mdEscape(c.CNI.String()))
+		fmt.Fprintf(b, " %s |", mdEscape(c.Label()))
 	}
 	b.WriteString("\n|---|")
 	for range m.CNIs {
@@ -38,9 +41,13 @@ func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
 	}
 	b.WriteString("\n\n")
 	for _, c := range m.CNIs {
-		fmt.Fprintf(b, "- **%s**: Kubernetes %s, %d nodes, %s, kernel %s, cnpc %s, run %s\n", mdEscape(c.CNI.String()),
+		fmt.Fprintf(b, "- **%s**: Kubernetes %s, %d nodes, %s, kernel %s, cnpc %s, run %s", mdEscape(c.Label()),
 			orDash(c.Cluster.KubernetesVersion), c.Cluster.Nodes, orDash(c.Cluster.IPFamily), orDash(c.Cluster.Kernel),
 			orDash(c.Tool.Version), c.Date)
+		if c.Synthetic != "" {
+			fmt.Fprintf(b, "; synthetic: %s", mdEscape(c.Synthetic))
+		}
+		b.WriteString("\n")
 	}
 	writeMatrixFailures(b, m)
 	return b.Flush()
@@ -60,7 +67,7 @@ func writeMatrixFailures(b *bufio.Writer, m *Matrix) {
 				header = true
 			}
 			if !cniHeader {
-				fmt.Fprintf(b, "\n### %s\n\n", mdEscape(c.CNI.String()))
+				fmt.Fprintf(b, "\n### %s\n\n", mdEscape(c.Label()))
 				cniHeader = true
 			}
 			fmt.Fprintf(b, "- <a id=\"%s\"></a>**%s**:", anchor(c.CNI, f), f)

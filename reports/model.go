@@ -14,13 +14,19 @@ const SchemaVersion = "cnpc.dev/results/v1"
 // Run is the results of one run of the suite against one cluster: one JSON document. Every writer
 // reads only this, so an old run can be re-rendered without the cluster.
 type Run struct {
-	SchemaVersion string    `json:"schemaVersion"`
-	Tool          Tool      `json:"tool"`
-	CNI           CNI       `json:"cni"`
-	Cluster       Cluster   `json:"cluster"`
-	Start         time.Time `json:"start"`
-	End           time.Time `json:"end"`
-	Options       Options   `json:"options"`
+	SchemaVersion string `json:"schemaVersion"`
+	// Synthetic, when set, says why this run is not a real one, e.g. "made up by
+	// reports/testrun_test.go for the golden tests". A synthetic run was never measured on a
+	// cluster, so every writer shows it in a banner and in the run's name (synthetic.go) and it can
+	// never be mistaken for a published result. The suite never sets it; old files without it load
+	// as real runs.
+	Synthetic string    `json:"synthetic,omitempty"`
+	Tool      Tool      `json:"tool"`
+	CNI       CNI       `json:"cni"`
+	Cluster   Cluster   `json:"cluster"`
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Options   Options   `json:"options"`
 	// Unsupported lists the capabilities this cluster lacks, each with the reason, e.g.
 	// "sctp: kernel has no SCTP". Cases that need one are reported as unsupported, never as passes.
 	Unsupported []string `json:"unsupported,omitempty"`
@@ -37,9 +43,13 @@ type Tool struct {
 type CNI struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
+	// Notes say how the CNI was built or set up where that departs from its upstream defaults,
+	// e.g. a capability the profile had to drop on this machine.
+	Notes []string `json:"notes,omitempty"`
 }
 
-// String returns "name@version", the column heading of the support matrix.
+// String returns "name@version", the column heading of the support matrix (MatrixColumn.Label
+// adds " (synthetic)" for a synthetic run).
 func (c CNI) String() string {
 	if c.Version == "" {
 		return c.Name

@@ -34,7 +34,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// TestRecordedRuns keeps the recorded runs under testdata/runs equal to their builders, and checks
+// TestRecordedRuns keeps the synthetic runs under testdata/runs equal to their builders, and checks
 // that reading then writing a file reproduces it byte for byte (the JSON writer round-trips).
 func TestRecordedRuns(t *testing.T) {
 	for name, run := range recordedRuns() {

@@ -9,10 +9,11 @@ import (
 	"github.com/cnpc-dev/cnpc/engine"
 )
 
-// The recorded runs under testdata/runs are built here, so what each one is meant to show is
+// The synthetic runs under testdata/runs are built here, so what each one is meant to show is
 // written down: calico passes everything, flannel enforces no policy (every deny case fails), and
 // kindnet runs on a kernel without SCTP, rejects instead of dropping, has a flaky cell, a
 // mismatched cell and a case that could not be set up. TestRecordedRuns keeps the files equal to these builders.
+// Each carries Run.Synthetic (testSynthetic), so every writer labels it as test data.
 
 var testPeers = []cases.PeerKey{"x/a", "x/b", "y/a"}
 
@@ -202,9 +203,12 @@ type override struct {
 	reason  string
 }
 
+// testSynthetic marks every run built here: none of them came from a cluster.
+const testSynthetic = "made up by reports/testrun_test.go for the golden tests; no cluster was run"
+
 func buildRun(cni CNI, kernel string, unsupported []string, observe observer, overrides map[string]override) *Run {
 	start := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	r := &Run{SchemaVersion: SchemaVersion, Tool: Tool{Version: "v0.1.0", Commit: "27e9f21"}, CNI: cni,
+	r := &Run{SchemaVersion: SchemaVersion, Synthetic: testSynthetic, Tool: Tool{Version: "v0.1.0", Commit: "27e9f21"}, CNI: cni,
 		Cluster: Cluster{KubernetesVersion: "v1.35.0", KindVersion: "v0.33.0", Nodes: 3, IPFamily: "ipv4", Kernel: kernel},
 		Start:   start, Options: Options{ConvergeTimeout: Duration(30 * time.Second), ProbeTimeout: Duration(time.Second), Attempts: 3},
 		Unsupported: unsupported}

@@ -3,6 +3,7 @@ package reports
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
@@ -15,6 +16,9 @@ func (r *Run) Validate() error {
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	if r.SchemaVersion != SchemaVersion {
 		add("schemaVersion: found %q, expected %q", r.SchemaVersion, SchemaVersion)
+	}
+	if r.Synthetic != "" && strings.TrimSpace(r.Synthetic) == "" {
+		add("synthetic: found %q, expected the reason the run is synthetic, or no field for a real run", r.Synthetic)
 	}
 	if r.CNI.Name == "" {
 		add("cni.name: found \"\", expected the plugin's name")
