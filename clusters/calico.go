@@ -1,24 +1,48 @@
 package clusters
 
-// Calico, from its release manifest. calico-node's default IP pool is 192.168.0.0/16, so the
-// cluster's pod subnet matches it.
-// NOTE: unverified here (its images come from Docker Hub/quay.io). The manifest's sha256 is not
-// recorded because this machine may not download it; until it is, pass the file with --manifest.
-// TODO(cnpc): record the sha256 of calico.yaml v3.29.3 on a machine with network access.
+import "github.com/cnpc-dev/cnpc/images"
+
+// Calico v3.31.0 built from source (see images.Calico): Kubernetes datastore, VXLAN without
+// BIRD, felix's iptables dataplane, from the tree's own manifests/calico-vxlan.yaml, which also
+// installs the AdminNetworkPolicy and BaselineAdminNetworkPolicy CRDs (v1alpha1).
+//
+// --from release installs the v3.31.0 release manifest with images from quay.io.
+// NOTE: the release is unverified here (no registry).
+// TODO(cnpc): record the sha256 of calico.yaml v3.31.0 on a machine with network access.
 func calico() Profile {
-	return Profile{
-		Name:              "calico",
-		Version:           "v3.29.3",
-		Description:       "Calico (iptables dataplane) from the release manifest",
-		Enforces:          true,
-		NeedsRegistry:     true,
-		DisableDefaultCNI: true,
-		PodSubnet:         "192.168.0.0/16",
-		Manifests: []Manifest{{
-			URL: "https://raw.githubusercontent.com/projectcalico/calico/v3.29.3/manifests/calico.yaml",
-		}},
-		VersionFrom: ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "calico-node", Container: "calico-node"},
-	}
+	return fromSource(Profile{
+		Name:          "calico",
+		Description:   "Calico v3.31.0 built from source (VXLAN, iptables dataplane); enforces NetworkPolicy",
+		Enforces:      true,
+		PodSubnet:     "10.244.0.0/16",
+		ServiceSubnet: "10.96.0.0/16",
+		VersionFrom:   ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "calico-node", Container: "calico-node"},
+		Release: &Release{
+			Version: "v3.31.0",
+			Manifests: []Manifest{{
+				URL: "https://raw.githubusercontent.com/projectcalico/calico/v3.31.0/manifests/calico.yaml",
+			}},
+		},
+	}, images.Calico(false))
 }
 
-func init() { register(calico()) }
+// calicoNft is the same Calico with felix's nftables dataplane (FELIX_NFTABLESMODE=Enabled) and
+// kube-proxy in nftables mode beside it, as Calico's nftables mode expects: two dataplanes of
+// one CNI for the support matrix to compare.
+func calicoNft() Profile {
+	p := fromSource(Profile{
+		Name:          "calico-nft",
+		Description:   "Calico v3.31.0 built from source with felix's nftables dataplane (and kube-proxy in nftables mode)",
+		Enforces:      true,
+		PodSubnet:     "10.244.0.0/16",
+		ServiceSubnet: "10.96.0.0/16",
+		KubeProxyMode: "nftables",
+		VersionFrom:   ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "calico-node", Container: "calico-node"},
+	}, images.Calico(true))
+	return p
+}
+
+func init() {
+	register(calico())
+	register(calicoNft())
+}

@@ -1,25 +1,26 @@
 package clusters
 
-// Cilium is installed with Helm upstream and publishes no plain manifest to pin, so the profile
-// needs one rendered by the user, e.g.
+import "github.com/cnpc-dev/cnpc/images"
+
+// Cilium v1.20.2 built from source (see images.Cilium): the eBPF datapath, compiled by the
+// agent at start with Debian's clang-19, VXLAN tunnel, IPAM from each node's podCIDR, kube-proxy
+// kept, no Envoy and no Hubble, from the chart in the module rendered by Helm. The chart's
+// CAP_SYS_RESOURCE is dropped from the agent and clean-cilium-state (see images.ciliumValues).
 //
-//	helm template cilium cilium/cilium --version 1.17.4 --namespace kube-system > cilium.yaml
-//	cnpc run --cni cilium --manifest cilium.yaml
-//
-// NOTE: unverified here (images from quay.io; this machine's Docker also lacks CAP_BPF for nodes).
+// --from release is not offered: Cilium publishes its chart, not a plain manifest to pin; with a
+// registry, render the chart yourself and pass it with --manifest.
 func cilium() Profile {
-	return Profile{
-		Name:              "cilium",
-		Version:           "1.17.4",
-		Description:       "Cilium (eBPF) from a Helm-rendered manifest the user provides",
-		Enforces:          true,
-		NeedsRegistry:     true,
-		RequiresManifest:  true,
-		DisableDefaultCNI: true,
+	return fromSource(Profile{
+		Name:          "cilium",
+		Description:   "Cilium v1.20.2 built from source (eBPF, VXLAN); enforces NetworkPolicy",
+		Enforces:      true,
+		PodSubnet:     "10.244.0.0/16",
+		ServiceSubnet: "10.96.0.0/16",
 		// Cilium's SCTP support is off unless the chart sets sctp.enabled=true.
 		Unsupported: map[string]string{"sctp": "Cilium disables SCTP by default (Helm value sctp.enabled)"},
+		Notes:       []string{"built without CAP_SYS_RESOURCE for cilium-agent and clean-cilium-state (this machine's containers cannot have it)"},
 		VersionFrom: ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "cilium", Container: "cilium-agent"},
-	}
+	}, images.Cilium())
 }
 
 func init() { register(cilium()) }

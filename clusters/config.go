@@ -16,6 +16,7 @@ func KindConfig(o Options, p Profile) ([]byte, error) {
 		Networking: v1alpha4.Networking{
 			IPFamily:          v1alpha4.ClusterIPFamily(o.IPFamily),
 			DisableDefaultCNI: p.DisableDefaultCNI,
+			KubeProxyMode:     v1alpha4.ProxyMode(p.KubeProxyMode),
 		},
 	}
 	// Subnets in the profile are IPv4; for other families kind's defaults apply.

@@ -34,6 +34,8 @@ type Profile struct {
 	DisableDefaultCNI bool
 	PodSubnet         string
 	ServiceSubnet     string
+	// KubeProxyMode is kind's networking.kubeProxyMode ("" for kind's default, iptables).
+	KubeProxyMode string
 	// KubeadmPatchesJSON6902 are added to the kind config (e.g. to skip a kubeadm phase).
 	KubeadmPatchesJSON6902 []KubeadmPatch
 	// Manifests install the CNI, in order: URLs pinned by sha256, or local files.
@@ -56,6 +58,8 @@ type Profile struct {
 	// Unsupported lists the features (cnpc's feature names, e.g. "sctp") the CNI declares it does
 	// not support, with the reason.
 	Unsupported map[string]string
+	// Notes say how the profile departs from the CNI's upstream defaults; reports show them.
+	Notes []string
 	// VersionFrom names the container whose image tag is the CNI's running version.
 	VersionFrom ContainerRef
 	// PostInstall runs after the manifests, e.g. to patch the CNI's DaemonSet; nil for none.

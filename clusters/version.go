@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -40,9 +41,15 @@ func (c *Cluster) CNIVersion(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("cni version from %s: kind %q, expected DaemonSet or Deployment", ref, ref.Kind)
 	}
 	for _, ctr := range spec.Containers {
-		if ctr.Name == ref.Container {
-			return ImageTag(ctr.Image), nil
+		if ctr.Name != ref.Container {
+			continue
 		}
+		// A running image that cnpc built from source is reported by the version it was built
+		// from, which can say more than a tag (Calico's pseudo-version).
+		if c.Profile.Build != nil && slices.Contains(c.Profile.Images, ctr.Image) {
+			return c.Profile.Version, nil
+		}
+		return ImageTag(ctr.Image), nil
 	}
 	return "", fmt.Errorf("cni version from %s: no such container", ref)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,6 +41,9 @@ type GoBuild struct {
 	Overlays map[string]string
 	// Replace are `go mod edit -replace` arguments applied to Source ("old=new@version").
 	Replace []string
+	// Verify are modules downloaded and checked against images/sources.sum before the build:
+	// the targets of Replace that the checksum database does not know.
+	Verify []Module
 	// Packages are built into one directory: import paths for a Wrapper build, paths relative to
 	// Source ("./cmd/x") for a Source build.
 	Packages []string
@@ -118,6 +122,13 @@ func (b *Builder) goKey(ctx context.Context, g GoBuild, pins map[Module]string) 
 			return "", fmt.Errorf("go build %s: source %s: %w", g.Name, g.Source, errNotPinned)
 		}
 		parts = append(parts, g.Source.String(), sum)
+		for _, m := range g.Verify {
+			sum, ok := pins[m]
+			if !ok {
+				return "", fmt.Errorf("go build %s: %s: %w", g.Name, m, errNotPinned)
+			}
+			parts = append(parts, m.String(), sum)
+		}
 		for _, p := range g.Patches {
 			data, err := os.ReadFile(filepath.Join(b.Repo, "images", "patches", p))
 			if err != nil {
@@ -196,9 +207,41 @@ func goEnv(mode string, g GoBuild) []string {
 	if g.CGO {
 		cgo = "1"
 	}
-	env := append(os.Environ(), "GOFLAGS="+mode, "GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED="+cgo)
+	env := append(os.Environ(), "GOFLAGS="+mode, "GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED="+cgo, noSumDB, proxyOnly())
 	return append(env, g.Env...)
 }
+
+// downloadEnv is the go command's environment for downloading source modules.
+func downloadEnv() []string {
+	return append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", noSumDB, proxyOnly())
+}
+
+// proxyOnly is the go command's GOPROXY without "direct": a module the proxy refuses must fail
+// the build, never be fetched from its origin (builds reach the module proxy and nothing else).
+func proxyOnly() string {
+	list := os.Getenv("GOPROXY")
+	if list == "" {
+		out, err := exec.Command("go", "env", "GOPROXY").Output()
+		if err == nil {
+			list = strings.TrimSpace(string(out))
+		}
+	}
+	var kept []string
+	for _, p := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == '|' }) {
+		if p != "direct" && p != "off" {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return "GOPROXY=off"
+	}
+	return "GOPROXY=" + strings.Join(kept, ",")
+}
+
+// noSumDB lists the module prefixes whose pinned versions the checksum database does not know:
+// the calico monorepo's pseudo-versions, and cri-tools v1.34.0. Each is verified all the same,
+// by images/sources.sum or by its wrapper module's go.sum; no other module skips the database.
+const noSumDB = "GONOSUMDB=github.com/projectcalico,sigs.k8s.io/cri-tools"
 
 // prepareSource downloads g.Source, checks its digest against the pinned one, copies it to a
 // writable directory and applies the patches, overlays and replacements.
@@ -221,6 +264,12 @@ func (b *Builder) prepareSource(ctx context.Context, log io.Writer, g GoBuild, k
 	for _, dst := range sortedKeys(g.Overlays) {
 		if err := copyTree(filepath.Join(b.Repo, "images", "stubs", g.Overlays[dst]), filepath.Join(src, dst)); err != nil {
 			return "", fmt.Errorf("overlay %s: %w", dst, err)
+		}
+	}
+	for _, m := range g.Verify {
+		fmt.Fprintf(log, "$ go mod download -json %s\n", m)
+		if _, err := b.sourceDir(ctx, m, pins, goEnv("-mod=mod", g)); err != nil {
+			return "", err
 		}
 	}
 	for _, r := range g.Replace {

@@ -18,8 +18,9 @@ import (
 // every container image replaced by the local one (never pulled), then the recipe's own edits.
 type ManifestSource struct {
 	Source Module
-	// Path is the file inside the module.
-	Path string
+	// Path is the file inside the module; or Chart, a Helm chart inside it.
+	Path  string
+	Chart *Chart
 	// Images maps an upstream image repository (without tag or digest) to the local image.
 	// Every container of the manifest must be mapped, so nothing is ever pulled.
 	Images map[string]string
@@ -27,14 +28,54 @@ type ManifestSource struct {
 	Edit func(objs []map[string]any, podSubnet string) error
 }
 
+// Chart is a Helm chart of a source module, rendered offline by `helm template` (Helm built
+// from its own wrapper module) with cnpc's values.
+type Chart struct {
+	// Dir is the chart's directory inside the module.
+	Dir                string
+	Release, Namespace string
+	// Values is a values file, in YAML.
+	Values string
+	// KubeVersion is the cluster's version: a chart's kubeVersion check and version-dependent
+	// templates need it, and Helm's own default is older than any chart accepts.
+	KubeVersion string
+}
+
+// renderChart runs helm template on the chart and returns the objects it makes.
+func (b *Builder) renderChart(ctx context.Context, dir string, c Chart, pins map[Module]string) ([]byte, error) {
+	bin, err := b.buildGo(ctx, helmBuild, pins)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "cnpc-chart-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	values := filepath.Join(tmp, "values.yaml")
+	if err := os.WriteFile(values, []byte(c.Values), 0o644); err != nil {
+		return nil, err
+	}
+	// Helm keeps its caches and configuration in tmp: nothing of the user's Helm is read.
+	env := append(os.Environ(), "HELM_CACHE_HOME="+tmp, "HELM_CONFIG_HOME="+tmp, "HELM_DATA_HOME="+tmp)
+	out, err := output(ctx, tmp, env, filepath.Join(bin, "helm"), "template", c.Release, filepath.Join(dir, c.Dir),
+		"--namespace", c.Namespace, "--kube-version", c.KubeVersion, "--values", values)
+	return []byte(out), err
+}
+
 // renderManifest writes the recipe's rendered manifest under the cache and returns its path.
 func (b *Builder) renderManifest(ctx context.Context, r Recipe, pins map[Module]string, podSubnet string) (string, error) {
 	m := r.Manifest
-	dir, err := b.sourceDir(ctx, m.Source, pins, append(os.Environ(), "GOFLAGS=-mod=mod"))
+	dir, err := b.sourceDir(ctx, m.Source, pins, downloadEnv())
 	if err != nil {
 		return "", fmt.Errorf("manifest of %s: %w", r.Name, err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, m.Path))
+	var data []byte
+	if m.Chart != nil {
+		data, err = b.renderChart(ctx, dir, *m.Chart, pins)
+	} else {
+		data, err = os.ReadFile(filepath.Join(dir, m.Path))
+	}
 	if err != nil {
 		return "", fmt.Errorf("manifest of %s: %w", r.Name, err)
 	}
@@ -46,7 +87,11 @@ func (b *Builder) renderManifest(ctx context.Context, r Recipe, pins map[Module]
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
-	b.printf("manifest %s: rendered from %s (%s)", path, m.Source, m.Path)
+	from := m.Path
+	if m.Chart != nil {
+		from = "chart " + m.Chart.Dir
+	}
+	b.printf("manifest %s: rendered from %s (%s)", path, m.Source, from)
 	return path, os.WriteFile(path, out, 0o644)
 }
 

@@ -3,6 +3,7 @@ package images
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -35,10 +36,22 @@ type Image struct {
 	Rootfs *Rootfs
 	// Binaries maps a binary of the recipe's builds to its path in the image.
 	Binaries map[string]string
+	// SourceFiles are copied from the CNI's own source module (scripts, configuration).
+	SourceFiles []SourceFile
 	// IptablesWrapper installs cnpc's iptables backend selector (see files.go).
 	IptablesWrapper bool
 	// Dockerfile lines after the copies (RUN, ENV, ENTRYPOINT ...).
 	Dockerfile []string
+}
+
+// SourceFile copies a file or directory of a source module into an image.
+type SourceFile struct {
+	Module Module
+	// From is the path inside the module, To the path in the image.
+	From, To string
+	// Executable are filepath.Match patterns, relative to From, of the files that get mode 0755
+	// (module zips keep no modes: everything unpacks read-only).
+	Executable []string
 }
 
 // Built is what Ensure produced for a recipe.
@@ -93,6 +106,9 @@ func (b *Builder) Ensure(ctx context.Context, r Recipe, podSubnet string) (Built
 			}
 		}
 		c, err := img.context(base, bins)
+		if err == nil {
+			err = b.addSourceFiles(ctx, &c, img.SourceFiles, pins)
+		}
 		if err != nil {
 			return Built{}, fmt.Errorf("image %s: %w", img.Name, err)
 		}
@@ -135,6 +151,44 @@ func (img Image) context(base string, bins map[string]string) (Context, error) {
 	return Context{Dockerfile: df.String(), Files: files}, nil
 }
 
+// addSourceFiles adds the files of a source module to a build context, before its last lines.
+func (b *Builder) addSourceFiles(ctx context.Context, c *Context, files []SourceFile, pins map[Module]string) error {
+	var copies strings.Builder
+	for i, sf := range files {
+		dir, err := b.sourceDir(ctx, sf.Module, pins, downloadEnv())
+		if err != nil {
+			return err
+		}
+		root := filepath.Join(dir, sf.From)
+		prefix := fmt.Sprintf("src/%d", i)
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			if rel == "." {
+				rel = filepath.Base(path)
+			}
+			mode := os.FileMode(0o644)
+			for _, pat := range sf.Executable {
+				if ok, _ := filepath.Match(pat, rel); ok {
+					mode = 0o755
+				}
+			}
+			c.Files = append(c.Files, File{Path: prefix + "/" + rel, Src: path, Mode: mode})
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("%s of %s: %w", sf.From, sf.Module, err)
+		}
+		fmt.Fprintf(&copies, "COPY %s/ %s\n", prefix, sf.To)
+	}
+	// The copies go right after FROM and the binaries, before the image's own lines.
+	first, rest, _ := strings.Cut(c.Dockerfile, "\n")
+	c.Dockerfile = first + "\n" + copies.String() + rest
+	return nil
+}
+
 // sourceDir downloads a pinned source module (or finds it in the module cache), checks its
 // digest and returns its read-only module directory.
 func (b *Builder) sourceDir(ctx context.Context, m Module, pins map[Module]string, env []string) (string, error) {
@@ -151,4 +205,6 @@ func (b *Builder) sourceDir(ctx context.Context, m Module, pins map[Module]strin
 }
 
 // Recipes lists every recipe cnpc knows.
-func Recipes() []Recipe { return []Recipe{KubeRouter(), Flannel()} }
+func Recipes() []Recipe {
+	return []Recipe{KubeRouter(), Flannel(), Calico(false), Calico(true), Cilium()}
+}

@@ -202,6 +202,9 @@ func (r *runner) suiteArgs(version, results string) []string {
 		// junit.xml is the one cnpc writes, one testcase per case with its diff.
 		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "ginkgo-junit.xml"),
 	}
+	for _, n := range r.c.Profile.Notes {
+		args = append(args, "--cni-note="+n)
+	}
 	args = append(args, r.f.filterArgs()...)
 	if r.f.verbosity > 0 {
 		args = append(args, "--ginkgo.v")

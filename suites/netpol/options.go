@@ -13,6 +13,8 @@ type Options struct {
 	// CNI and CNIVersion name the implementation under test, for the report.
 	CNI        string
 	CNIVersion string
+	// CNINotes say how the CNI was set up where that departs from its upstream defaults.
+	CNINotes []string
 	// ProbeImage runs in every probe pod and external host; it must already be on the nodes
 	// (pods use imagePullPolicy Never) and, for externals, in the local docker.
 	ProbeImage string

@@ -28,6 +28,10 @@ func init() {
 	flag.StringVar(&opts.Kubeconfig, "kubeconfig", "", "kubeconfig of the cluster to test; without it the suite is skipped")
 	flag.StringVar(&opts.CNI, "cni", "unknown", "name of the CNI under test, for the report")
 	flag.StringVar(&opts.CNIVersion, "cni-version", "", "version of the CNI under test, for the report")
+	flag.Func("cni-note", "how the CNI was set up where that departs from its defaults, for the report (repeatable)", func(v string) error {
+		opts.CNINotes = append(opts.CNINotes, v)
+		return nil
+	})
 	flag.StringVar(&opts.ProbeImage, "probe-image", opts.ProbeImage, "probe image, already loaded into the nodes and present in the local docker")
 	flag.StringVar(&opts.ProbeBinary, "probe-binary", opts.ProbeBinary, "path of cnpc-probe inside the probe image")
 	flag.StringVar(&opts.Results, "results", "", "write the JSON results here, rewritten after every case")
@@ -126,7 +130,7 @@ var _ = AfterSuite(func(ctx SpecContext) {
 func runHeader(o Options) reports.Run {
 	return reports.Run{
 		Tool:    reports.Tool{Version: version.Version, Commit: version.Commit},
-		CNI:     reports.CNI{Name: o.CNI, Version: o.CNIVersion},
+		CNI:     reports.CNI{Name: o.CNI, Version: o.CNIVersion, Notes: o.CNINotes},
 		Options: reports.Options{ConvergeTimeout: reports.Duration(o.ConvergeTimeout), ProbeTimeout: reports.Duration(o.ProbeTimeout), Attempts: o.Attempts},
 	}
 }
