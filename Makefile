@@ -25,7 +25,7 @@ $(error usage: make conformance CNI=<kube-router|kube-router-nofw|flannel|calico
 endif
 endif
 
-.PHONY: help build test test-deps lint bench probe-image images conformance matrix report-screenshot clean
+.PHONY: help build test test-deps lint bench probe-image images conformance publish matrix report-screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -57,6 +57,11 @@ images: build ## build CNI=<name>'s node image, CNI images and manifest from sou
 conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
 	$(GO) test -c -ldflags '$(LDFLAGS)' -o bin/netpol.test ./suites/netpol
 	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(if $(KEEP),--keep) $(RUN_ARGS)
+
+publish: build ## copy the real run in reports/out/<CNI> to reports/published/<CNI> and remake the matrix
+	@test -n "$(CNI)" || { echo "usage: make publish CNI=<profile>"; exit 2; }
+	./bin/cnpc report reports/out/$(CNI)/results.json --out-dir reports/published/$(CNI)
+	$(MAKE) matrix
 
 matrix: build ## regenerate reports/published/matrix.md and matrix.html from the published runs
 	./bin/cnpc report matrix --format markdown --out reports/published/matrix.md reports/published/*/results.json

@@ -173,3 +173,51 @@ func TestFlannelManifestEdits(t *testing.T) {
 		t.Errorf("cni-conf.json plugins = %v, want flannel and portmap kept", cni["plugins"])
 	}
 }
+
+func TestCalicoManifestEdits(t *testing.T) {
+	repo, err := FindRepo(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Builder{Repo: repo, Dir: t.TempDir()}
+	pins, err := readPins(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, nft := range []bool{false, true} {
+		path, err := b.renderManifest(context.Background(), Calico(nft), pins, "10.250.0.0/16")
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(path)
+		objs, _ := decodeAll(data)
+		env := map[string]any{}
+		ds := objectsOf(objs, "DaemonSet", "calico-node")[0]
+		for _, c := range ds["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any) {
+			ctr := c.(map[string]any)
+			if ctr["name"] != "calico-node" {
+				continue
+			}
+			for _, e := range ctr["env"].([]any) {
+				m := e.(map[string]any)
+				if v, ok := m["value"]; ok {
+					if _, dup := env[m["name"].(string)]; dup {
+						t.Errorf("env %s set twice", m["name"])
+					}
+					env[m["name"].(string)] = v
+				}
+			}
+		}
+		if env["CALICO_IPV4POOL_CIDR"] != "10.250.0.0/16" {
+			t.Errorf("nft %v: CALICO_IPV4POOL_CIDR = %v, want the pod subnet", nft, env["CALICO_IPV4POOL_CIDR"])
+		}
+		if got, want := env["FELIX_NFTABLESMODE"], map[bool]any{false: nil, true: "Enabled"}[nft]; got != want {
+			t.Errorf("nft %v: FELIX_NFTABLESMODE = %v, want %v", nft, got, want)
+		}
+		for _, crd := range []string{"adminnetworkpolicies.policy.networking.k8s.io", "baselineadminnetworkpolicies.policy.networking.k8s.io"} {
+			if len(objectsOf(objs, "CustomResourceDefinition", crd)) != 1 {
+				t.Errorf("nft %v: CRD %s missing: the AdminNetworkPolicy CRDs stay installed", nft, crd)
+			}
+		}
+	}
+}
