@@ -16,6 +16,7 @@ func calico() Profile {
 		Enforces:      true,
 		PodSubnet:     "10.244.0.0/16",
 		ServiceSubnet: "10.96.0.0/16",
+		Notes:         []string{calicoNote},
 		VersionFrom:   ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "calico-node", Container: "calico-node"},
 		Release: &Release{
 			Version: "v3.31.0",
@@ -37,10 +38,14 @@ func calicoNft() Profile {
 		PodSubnet:     "10.244.0.0/16",
 		ServiceSubnet: "10.96.0.0/16",
 		KubeProxyMode: "nftables",
+		Notes:         []string{calicoNote},
 		VersionFrom:   ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "calico-node", Container: "calico-node"},
 	}, images.Calico(true))
 	return p
 }
+
+// calicoNote says how the build departs from Calico's own images.
+const calicoNote = "calico-node built without cgo (no libbpf, so no BPF dataplane); felix's clean-up of a leftover BPF connect-time load balancer is skipped (FELIX_DebugSkipCTLBCleanup=true), as there is none on a new cluster"
 
 func init() {
 	register(calico())

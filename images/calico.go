@@ -92,7 +92,11 @@ func Calico(nft bool) Recipe {
 				"quay.io/calico/kube-controllers": CalicoControllersImage,
 			},
 			Edit: func(objs []map[string]any, podSubnet string) error {
-				env := map[string]string{"CALICO_IPV4POOL_CIDR": podSubnet}
+				// felix is built without cgo, so with libbpf stubbed out (the tree has no libbpf
+				// to link; cnpc runs no BPF dataplane). Outside BPF mode felix still removes a
+				// BPF connect-time load balancer left by an earlier BPF run, through libbpf, and
+				// the stub panics; there is none on a new cluster, and felix's own switch skips it.
+				env := map[string]string{"CALICO_IPV4POOL_CIDR": podSubnet, "FELIX_DebugSkipCTLBCleanup": "true"}
 				if nft {
 					env["FELIX_NFTABLESMODE"] = "Enabled"
 				}

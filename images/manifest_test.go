@@ -211,6 +211,9 @@ func TestCalicoManifestEdits(t *testing.T) {
 		if env["CALICO_IPV4POOL_CIDR"] != "10.250.0.0/16" {
 			t.Errorf("nft %v: CALICO_IPV4POOL_CIDR = %v, want the pod subnet", nft, env["CALICO_IPV4POOL_CIDR"])
 		}
+		if env["FELIX_DebugSkipCTLBCleanup"] != "true" {
+			t.Errorf("nft %v: FELIX_DebugSkipCTLBCleanup = %v, want true (felix without libbpf panics in that clean-up)", nft, env["FELIX_DebugSkipCTLBCleanup"])
+		}
 		if got, want := env["FELIX_NFTABLESMODE"], map[bool]any{false: nil, true: "Enabled"}[nft]; got != want {
 			t.Errorf("nft %v: FELIX_NFTABLESMODE = %v, want %v", nft, got, want)
 		}
