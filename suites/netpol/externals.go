@@ -52,6 +52,16 @@ func (x *Externals) Start(ctx context.Context, hosts []cases.External, routes []
 	return ips, nil
 }
 
+// Route adds routes to every running external host of hosts.
+func (x *Externals) Route(ctx context.Context, hosts []cases.External, routes []Route) error {
+	for _, h := range hosts {
+		if err := x.addRoutes(ctx, x.container(h.Name), routes); err != nil {
+			return fmt.Errorf("external host %s: %w", h.Name, err)
+		}
+	}
+	return nil
+}
+
 // addRoutes enters the container's network namespace from the host (the probe image has no ip
 // tool and no NET_ADMIN) and routes each pod CIDR through its node.
 func (x *Externals) addRoutes(ctx context.Context, name string, routes []Route) error {

@@ -182,6 +182,29 @@ func (c *Cluster) PodRoutes(ctx context.Context) ([]Route, error) {
 	return routes, nil
 }
 
+// PodIPRoutes returns a host route to every pod of the topology through the IP of the node it
+// runs on. CNIs with their own IPAM (Calico's blocks) give pods addresses outside their node's
+// pod CIDR, so PodRoutes alone would send an external host's connection to the wrong node, whose
+// reply then returns by another path and is dropped as conntrack-invalid: the handshake
+// completes, and no data ever arrives.
+func (c *Cluster) PodIPRoutes(ctx context.Context, topo cases.Topology) ([]Route, error) {
+	var routes []Route
+	for _, ns := range topo.Namespaces {
+		var list corev1.PodList
+		if err := c.Client.Resources(ns.Name).List(ctx, &list); err != nil {
+			return nil, fmt.Errorf("list pods of %s: %w", ns.Name, err)
+		}
+		for _, p := range list.Items {
+			ip, host := p.Status.PodIP, p.Status.HostIP
+			if ip == "" || host == "" || strings.Contains(ip, ":") || strings.Contains(host, ":") {
+				continue
+			}
+			routes = append(routes, Route{CIDR: ip + "/32", Via: host})
+		}
+	}
+	return routes, nil
+}
+
 // Runner returns the Runner of pod sources: the prober through one Kubernetes exec, batch on stdin.
 func (c *Cluster) Runner(binary string) Runner {
 	return func(ctx context.Context, src cases.PeerKey, stdin []byte) (ExecResult, error) {

@@ -76,7 +76,23 @@ func (s *Suite) SetUp(ctx context.Context, topo cases.Topology) (cases.Topology,
 	if err != nil {
 		return cases.Topology{}, err
 	}
+	if err := s.routePods(ctx, topo); err != nil {
+		return cases.Topology{}, err
+	}
 	return withIPs(topo, podIPs, extIPs), nil
+}
+
+// routePods gives the topology's external hosts a route to each of its pods through the pod's
+// node (see PodIPRoutes).
+func (s *Suite) routePods(ctx context.Context, topo cases.Topology) error {
+	if len(topo.Externals) == 0 {
+		return nil
+	}
+	routes, err := s.Cluster.PodIPRoutes(ctx, topo)
+	if err != nil {
+		return err
+	}
+	return s.Externals.Route(ctx, topo.Externals, routes)
 }
 
 // Apply makes the cluster hold one state of a case: its topology (labels, pods) first, then
@@ -90,6 +106,9 @@ func (s *Suite) Apply(ctx context.Context, topo cases.Topology, ips map[cases.Pe
 	}
 	for k, ip := range podIPs {
 		ips[k] = ip
+	}
+	if err := s.routePods(ctx, topo); err != nil {
+		return cases.Topology{}, nil, err
 	}
 	policies, err := policiesFor(ips)
 	if err != nil {
