@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -175,7 +176,11 @@ func (r *runner) runSuite(ctx context.Context, version, results string) error {
 	cmd := exec.CommandContext(ctx, r.suite, r.suiteArgs(version, results)...)
 	// Its own process group: a terminal's Ctrl-C reaches only cnpc, which forwards exactly one
 	// SIGINT (a second one makes Ginkgo skip its cleanup).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = suiteProcAttr()
+	// The death signal follows the thread that started the child, so it stays locked until the
+	// suite has exited.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 60 * time.Second
 	cmd.Stdout, cmd.Stderr = r.s.Err, r.s.Err
@@ -186,6 +191,13 @@ func (r *runner) runSuite(ctx context.Context, version, results string) error {
 		return fmt.Errorf("suite %s: %w", r.suite, err)
 	}
 	return nil
+}
+
+// suiteProcAttr puts the suite in its own process group (a terminal's Ctrl-C reaches only cnpc,
+// which forwards exactly one SIGINT) and has the kernel send it SIGINT when cnpc dies, even by
+// SIGKILL, so that it stops and cleans up as on Ctrl-C instead of running on unattended.
+func suiteProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGINT}
 }
 
 // suiteArgs are the flags the suite binary takes (suites/netpol).
