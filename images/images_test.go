@@ -162,15 +162,7 @@ func TestContextKey(t *testing.T) {
 
 // TestGoKey checks that whatever decides a build's output changes its key.
 func TestGoKey(t *testing.T) {
-	repo, err := FindRepo(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &Builder{Repo: repo, Dir: t.TempDir()}
-	pins, err := readPins(repo)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, pins := repoBuilder(t)
 	ctx := context.Background()
 	base := Flannel().Builds[0]
 	k0, err := b.goKey(ctx, base, pins)
