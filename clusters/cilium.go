@@ -18,8 +18,11 @@ func cilium() Profile {
 		ServiceSubnet: "10.96.0.0/16",
 		// Cilium's SCTP support is off unless the chart sets sctp.enabled=true.
 		Unsupported: map[string]string{"sctp": "Cilium disables SCTP by default (Helm value sctp.enabled)"},
-		Notes:       []string{"built without CAP_SYS_RESOURCE for cilium-agent and clean-cilium-state (this machine's containers cannot have it)"},
-		VersionFrom: ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "cilium", Container: "cilium-agent"},
+		// The agent's own view of its health (datapath, BPF maps, controllers) on every node,
+		// beyond what its readiness probe reports.
+		AgentHealthy: &AgentCommand{Container: "cilium-agent", Command: []string{"cilium-dbg", "status", "--brief"}},
+		Notes:        []string{"built without CAP_SYS_RESOURCE for cilium-agent and clean-cilium-state (this machine's containers cannot have it)"},
+		VersionFrom:  ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "cilium", Container: "cilium-agent"},
 	}, images.Cilium())
 }
 

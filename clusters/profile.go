@@ -58,12 +58,21 @@ type Profile struct {
 	// Unsupported lists the features (cnpc's feature names, e.g. "sctp") the CNI declares it does
 	// not support, with the reason.
 	Unsupported map[string]string
+	// AgentHealthy, when set, is a command that must succeed in the CNI agent's container on
+	// every node before the cluster counts as ready (e.g. cilium-dbg status).
+	AgentHealthy *AgentCommand
 	// Notes say how the profile departs from the CNI's upstream defaults; reports show them.
 	Notes []string
 	// VersionFrom names the container whose image tag is the CNI's running version.
 	VersionFrom ContainerRef
 	// PostInstall runs after the manifests, e.g. to patch the CNI's DaemonSet; nil for none.
 	PostInstall func(ctx context.Context, c *Cluster) error
+}
+
+// AgentCommand is a command run in the container of that name on each node.
+type AgentCommand struct {
+	Container string
+	Command   []string
 }
 
 // KubeadmPatch is a JSON 6902 patch to one kubeadm config kind renders.

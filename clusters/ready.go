@@ -1,6 +1,7 @@
 package clusters
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -47,12 +48,46 @@ func (c *Cluster) WaitReady(ctx context.Context, timeout time.Duration) error {
 			}
 			missing = append(missing, m...)
 		}
+		if len(missing) == 0 && c.Profile.AgentHealthy != nil && c.provider != nil {
+			missing = append(missing, c.agentsUnhealthy(ctx)...)
+		}
 		return len(missing) == 0, strings.Join(missing, "; "), nil
 	})
 	if err != nil {
 		return fmt.Errorf("wait ready: %w", err)
 	}
 	return nil
+}
+
+// agentsUnhealthy runs the profile's health command in its agent's container on every node
+// (through the node's crictl, so it needs no exec API) and names those that fail.
+func (c *Cluster) agentsUnhealthy(ctx context.Context) []string {
+	h := c.Profile.AgentHealthy
+	nodeList, err := c.provider.ListNodes(c.Name)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var bad []string
+	for _, n := range nodeList {
+		var id bytes.Buffer
+		if err := n.CommandContext(ctx, "crictl", "ps", "-q", "--state", "running", "--name", "^"+h.Container+"$").SetStdout(&id).Run(); err != nil || strings.TrimSpace(id.String()) == "" {
+			bad = append(bad, fmt.Sprintf("node %s: no running container %s", n.String(), h.Container))
+			continue
+		}
+		ctr := strings.Fields(id.String())[0]
+		var out bytes.Buffer
+		args := append([]string{"exec", ctr}, h.Command...)
+		if err := n.CommandContext(ctx, "crictl", args...).SetStdout(&out).SetStderr(&out).Run(); err != nil {
+			bad = append(bad, fmt.Sprintf("node %s: %s: %s", n.String(), strings.Join(h.Command, " "), lastLine(out.String())))
+		}
+	}
+	return bad
+}
+
+// lastLine is the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }
 
 func notReadyNodes(ctx context.Context, cs kubernetes.Interface, want int) ([]string, error) {
