@@ -27,7 +27,10 @@ var ciliumReplace = []string{
 
 var ciliumOverlays = map[string]string{".cnpc/mcs-api-controllers": "cilium-mcs-api-controllers"}
 
-const ciliumLDFlags = "-X github.com/cilium/cilium/pkg/version.ciliumVersion=" + ciliumVersion
+// ciliumLDFlags sets the version the agent reports, in the "version revision date" form that
+// its version parser expects (with one field it reports "v-"): the module version stands for
+// the revision, and the date is fixed so that builds are reproducible.
+const ciliumLDFlags = "-X 'github.com/cilium/cilium/pkg/version.ciliumVersion=" + ciliumVersion + " v" + ciliumVersion + " 1970-01-01T00:00:00Z'"
 
 // helmBuild is Helm, pinned by its wrapper module, which renders Cilium's chart offline.
 var helmBuild = GoBuild{Name: "helm v3.22.0", Wrapper: "helm", Packages: []string{"helm.sh/helm/v3/cmd/helm"}}
