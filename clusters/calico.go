@@ -31,7 +31,7 @@ func calico() Profile {
 // kube-proxy in nftables mode beside it, as Calico's nftables mode expects: two dataplanes of
 // one CNI for the support matrix to compare.
 func calicoNft() Profile {
-	p := fromSource(Profile{
+	return fromSource(Profile{
 		Name:          "calico-nft",
 		Description:   "Calico v3.31.0 built from source with felix's nftables dataplane (and kube-proxy in nftables mode)",
 		Enforces:      true,
@@ -41,7 +41,6 @@ func calicoNft() Profile {
 		Notes:         []string{calicoNote},
 		VersionFrom:   ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "calico-node", Container: "calico-node"},
 	}, images.Calico(true))
-	return p
 }
 
 // calicoNote says how the build departs from Calico's own images.

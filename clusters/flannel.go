@@ -19,6 +19,7 @@ func flannel() Profile {
 		// kind's default; set so the CoreDNS Service address (10.96.0.10) is in it.
 		ServiceSubnet: "10.96.0.0/16",
 		Namespaces:    []string{"kube-flannel"},
+		Notes:         []string{"flanneld built without its tencentvpc backend (images/patches/flannel-v0.28.10-no-tencentvpc.patch: its SDK is not served by the Go module proxy); the CNI plugin is containernetworking/plugins v0.9.1's flannel, so the CNI config says cniVersion 0.4.0"},
 		VersionFrom:   ContainerRef{Kind: "DaemonSet", Namespace: "kube-flannel", Name: "kube-flannel-ds", Container: "kube-flannel"},
 		Release: &Release{
 			Version: "v0.28.10",
