@@ -201,6 +201,21 @@ func (b *Builder) buildGo(ctx context.Context, g GoBuild, pins map[Module]string
 	return out, err
 }
 
+// buildAll builds each of builds and returns the path of every binary they make, by name.
+func (b *Builder) buildAll(ctx context.Context, builds []GoBuild, pins map[Module]string) (map[string]string, error) {
+	bins := map[string]string{}
+	for _, g := range builds {
+		dir, err := b.buildGo(ctx, g, pins)
+		if err != nil {
+			return nil, err
+		}
+		for _, bin := range g.Binaries() {
+			bins[bin] = filepath.Join(dir, bin)
+		}
+	}
+	return bins, nil
+}
+
 // goEnv is the go command's environment for a build: no workspace, the local toolchain only.
 func goEnv(mode string, g GoBuild) []string {
 	cgo := "0"

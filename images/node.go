@@ -80,15 +80,9 @@ func (b *Builder) buildNode(ctx context.Context, pins map[Module]string, net str
 	if err != nil {
 		return "", err
 	}
-	tools := map[string]string{}
-	for _, g := range nodeToolBuilds {
-		dir, err := b.buildGo(ctx, g, pins)
-		if err != nil {
-			return "", err
-		}
-		for _, bin := range g.Binaries() {
-			tools[bin] = filepath.Join(dir, bin)
-		}
+	tools, err := b.buildAll(ctx, nodeToolBuilds, pins)
+	if err != nil {
+		return "", err
 	}
 	nodeFS, err := b.buildRootfs(ctx, nodeRootfs)
 	if err != nil {

@@ -87,15 +87,9 @@ func (b *Builder) Ensure(ctx context.Context, r Recipe, podSubnet string) (Built
 	if err != nil {
 		return Built{}, err
 	}
-	bins := map[string]string{}
-	for _, g := range r.Builds {
-		dir, err := b.buildGo(ctx, g, pins)
-		if err != nil {
-			return Built{}, err
-		}
-		for _, bin := range g.Binaries() {
-			bins[bin] = filepath.Join(dir, bin)
-		}
+	bins, err := b.buildAll(ctx, r.Builds, pins)
+	if err != nil {
+		return Built{}, err
 	}
 	out := Built{NodeImage: node, Version: r.Version}
 	for _, img := range r.Images {
