@@ -6,9 +6,10 @@ import "github.com/cnpc-dev/cnpc/images"
 // BIRD, felix's iptables dataplane, from the tree's own manifests/calico-vxlan.yaml, which also
 // installs the AdminNetworkPolicy and BaselineAdminNetworkPolicy CRDs (v1alpha1).
 //
-// --from release installs the v3.31.0 release manifest with images from quay.io.
-// NOTE: the release is unverified here (no registry).
-// TODO(cnpc): record the sha256 of calico.yaml v3.31.0 on a machine with network access.
+// --from release installs the v3.31.0 release manifest with images from quay.io. Its sha256 is
+// that of manifests/calico.yaml in the module at the pseudo-version of v3.31.0's commit (the
+// file the URL serves at that tag); TestReleaseDigests checks it against the module.
+// NOTE: the release itself is unverified here (no registry for its images).
 func calico() Profile {
 	return fromSource(Profile{
 		Name:          "calico",
@@ -21,7 +22,8 @@ func calico() Profile {
 		Release: &Release{
 			Version: "v3.31.0",
 			Manifests: []Manifest{{
-				URL: "https://raw.githubusercontent.com/projectcalico/calico/v3.31.0/manifests/calico.yaml",
+				URL:    "https://raw.githubusercontent.com/projectcalico/calico/v3.31.0/manifests/calico.yaml",
+				SHA256: "1990b1cec14002790718bb960b1b8445eb7b896cd16c32e952309f35a9026981",
 			}},
 		},
 	}, images.Calico(false))

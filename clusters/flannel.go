@@ -5,10 +5,11 @@ import "github.com/cnpc-dev/cnpc/images"
 // flannel v0.28.10 (VXLAN), built from source (see images.Flannel). It implements no
 // NetworkPolicy: it is the negative control, and must fail every case that expects a denial.
 //
-// --from release installs the release manifest of the same version, with images from ghcr.io.
+// --from release installs the manifest of the same version, Documentation/kube-flannel.yml at
+// the v0.28.10 tag, with images from ghcr.io; its sha256 is that of the file in the module at
+// that version (TestReleaseDigests checks it).
 // NOTE: the release is unverified here (no registry). Its CNI config chains the "bridge" plugin,
 // which kind's node images do not ship; bring a node image that has it.
-// TODO(cnpc): record the sha256 of kube-flannel.yml v0.28.10 on a machine with network access.
 func flannel() Profile {
 	return fromSource(Profile{
 		Name:        "flannel",
@@ -24,7 +25,8 @@ func flannel() Profile {
 		Release: &Release{
 			Version: "v0.28.10",
 			Manifests: []Manifest{{
-				URL: "https://github.com/flannel-io/flannel/releases/download/v0.28.10/kube-flannel.yml",
+				URL:    "https://raw.githubusercontent.com/flannel-io/flannel/v0.28.10/Documentation/kube-flannel.yml",
+				SHA256: "944a3c1f925f117727a1b7272a323c80965da642498397ec7e6ea9bef0f9e6c5",
 			}},
 		},
 	}, images.Flannel())
