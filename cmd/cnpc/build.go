@@ -59,12 +59,23 @@ func runBuild(args []string, s streams) error {
 }
 
 func (f *buildFlags) builder(s streams) (*images.Builder, error) {
-	repo, err := images.FindRepo(f.repo)
+	b, err := newBuilder(f.cacheDir, f.repo, f.quiet, s)
+	if err != nil {
+		return nil, err
+	}
+	b.Force = f.force
+	return b, nil
+}
+
+// newBuilder is the image builder of cnpc build and cnpc run: the checkout that holds repoDir,
+// the cache directory, progress on stderr unless quiet.
+func newBuilder(cacheDir, repoDir string, quiet bool, s streams) (*images.Builder, error) {
+	repo, err := images.FindRepo(repoDir)
 	if err != nil {
 		return nil, envError(err)
 	}
-	b := &images.Builder{Dir: f.cacheDir, Repo: repo, Force: f.force, Out: s.Err}
-	if f.quiet {
+	b := &images.Builder{Dir: cacheDir, Repo: repo, Out: s.Err}
+	if quiet {
 		b.Out = nil
 	}
 	return b, nil

@@ -87,17 +87,12 @@ func (r *runner) install(ctx context.Context, p clusters.Profile) (clusters.Prof
 	if p.Build == nil {
 		return p, nil
 	}
-	b := &images.Builder{Dir: r.f.cacheDir, Out: r.s.Err}
-	if r.f.quiet {
-		b.Out = nil
+	b, err := newBuilder(r.f.cacheDir, ".", r.f.quiet, r.s)
+	if err != nil {
+		return p, err
 	}
 	var built images.Built
-	err := r.ph.run("Building "+p.Name+" from source (cached steps are skipped)", func() error {
-		repo, err := images.FindRepo(".")
-		if err != nil {
-			return err
-		}
-		b.Repo = repo
+	err = r.ph.run("Building "+p.Name+" from source (cached steps are skipped)", func() (err error) {
 		built, err = b.Ensure(ctx, *p.Build, p.PodSubnet)
 		return err
 	})
