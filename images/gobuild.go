@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Module is a Go module at a pinned version.
@@ -233,7 +234,8 @@ func downloadEnv() []string {
 
 // proxyOnly is the go command's GOPROXY without "direct": a module the proxy refuses must fail
 // the build, never be fetched from its origin (builds reach the module proxy and nothing else).
-func proxyOnly() string {
+// It runs `go env` once per process: every build and download asks for it.
+var proxyOnly = sync.OnceValue(func() string {
 	list := os.Getenv("GOPROXY")
 	if list == "" {
 		out, err := exec.Command("go", "env", "GOPROXY").Output()
@@ -251,7 +253,7 @@ func proxyOnly() string {
 		return "GOPROXY=off"
 	}
 	return "GOPROXY=" + strings.Join(kept, ",")
-}
+})
 
 // noSumDB lists the module prefixes whose pinned versions the checksum database does not know:
 // the calico monorepo's pseudo-versions, and cri-tools v1.34.0. Each is verified all the same,
