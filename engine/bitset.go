@@ -53,3 +53,10 @@ func (b bitset) members() []int {
 	}
 	return out
 }
+
+// clearBelow clears the members below n (the pods, for a set over the universe's peers).
+func (b bitset) clearBelow(n int) {
+	for i := 0; i < n; i++ {
+		b[i/64] &^= 1 << (uint(i) % 64)
+	}
+}

@@ -23,6 +23,11 @@ type rule struct {
 	peers bitset
 	// peerSets holds each listed peer's set, for explanations; nil when from/to is empty.
 	peerSets []bitset
+	// ipBlock marks, per listed peer, the ipBlock peers.
+	ipBlock []bool
+	// podBlock is set when an ipBlock peer of the rule matches some pod's IP: only then does the
+	// rule read differently to a plugin that applies ipBlock to cluster-external addresses only.
+	podBlock bool
 	// ports holds the listed ports, for explanations; nil when ports is absent or empty.
 	ports []portMatcher
 	// dest holds, per target index, the destinations at which the ports admit that target (nil:
@@ -104,6 +109,8 @@ func (c *compiler) compileRule(ns, peersPath string, peers []networkingv1.Networ
 			b = newBitset(len(c.u.peers))
 		}
 		r.peerSets = append(r.peerSets, b)
+		r.ipBlock = append(r.ipBlock, p.IPBlock != nil)
+		r.podBlock = r.podBlock || p.IPBlock != nil && c.u.anyPod(b)
 		r.peers.or(b)
 	}
 	if len(ports) == 0 {

@@ -15,6 +15,8 @@ type Explanation struct {
 	Verdict  Verdict
 	// Self is set for a pod's connection to itself, which policies never block.
 	Self bool
+	// Provenance says whether the verdict rests on something the API leaves to the plugin.
+	Provenance Provenance
 	// Egress is the source's side, Ingress the destination's.
 	Egress, Ingress Side
 }
@@ -103,6 +105,7 @@ func (p *Prediction) Explain(from, to cases.PeerKey, t Target) (Explanation, err
 		e.Egress.Verdict, e.Ingress.Verdict = Allowed, Allowed
 	}
 	e.Verdict = verdictOf(e.Egress.Verdict.IsAllowed() && e.Ingress.Verdict.IsAllowed())
+	e.Provenance = p.provenance(s, d, ti)
 	return e, nil
 }
 
@@ -183,6 +186,9 @@ func (e Explanation) String() string {
 			other = e.From
 		}
 		fmt.Fprintf(&b, "  %s of %s: %s\n", s.Direction, s.Peer, s.describe(other, e.Target, e.Self))
+	}
+	if why := e.Provenance.describe(); why != "" {
+		fmt.Fprintf(&b, "  %s\n", why)
 	}
 	return b.String()
 }

@@ -33,6 +33,7 @@ func FuzzEngine(f *testing.F) {
 		base := mustPredict(t, topo, pols)
 		checkReference(t, base, topo, pols)
 		checkExplanations(t, base)
+		checkExternalOnly(t, base, topo, pols)
 		checkPermutations(t, base, topo, pols)
 		checkNonSelecting(t, base, topo, pols)
 		checkMonotone(t, base, topo, pols, g.policy(topo, "extra"))

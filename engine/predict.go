@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	networkingv1 "k8s.io/api/networking/v1"
 
@@ -18,6 +19,10 @@ type Prediction struct {
 	of [2][][]int
 	// flags holds, at (target*n+from)*n+to, which of flagServed, flagIngress and flagEgress hold.
 	flags []uint8
+
+	// blind is the prediction for a plugin whose ipBlocks match no pod (ExternalOnlyIPBlocks).
+	blindOnce sync.Once
+	blind     *Prediction
 }
 
 const (

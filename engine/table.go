@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,6 +125,15 @@ func NewTable(peers []cases.PeerKey, targets []Target) *Table {
 		t.cells[i] = CellNone
 	}
 	return t
+}
+
+// Equal reports whether t and o have the same peers, targets and cells (a nil table equals only
+// a nil table).
+func (t *Table) Equal(o *Table) bool {
+	if t == nil || o == nil {
+		return t == o
+	}
+	return slices.Equal(t.Peers, o.Peers) && slices.Equal(t.Targets, o.Targets) && slices.Equal(t.cells, o.cells)
 }
 
 func (t *Table) offset(from, to cases.PeerKey, target Target) (int, error) {

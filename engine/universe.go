@@ -164,3 +164,13 @@ func portTarget(p cases.Port) Target {
 	}
 	return Target{Protocol: p.Protocol, Port: p.Port}
 }
+
+// anyPod reports whether b holds a pod.
+func (u *universe) anyPod(b bitset) bool {
+	for i := 0; i < u.nPods; i++ {
+		if b.has(i) {
+			return true
+		}
+	}
+	return false
+}

@@ -64,7 +64,7 @@ func TestKeyOf(t *testing.T) {
 	if keyOf("ab", "c") == keyOf("a", "bc") {
 		t.Error("keyOf(ab, c) == keyOf(a, bc): parts are not delimited")
 	}
-	if keyOf("a") != keyOf("a") {
+	if first, second := keyOf("a"), keyOf("a"); first != second {
 		t.Error("keyOf is not deterministic")
 	}
 	if len(keyOf("a").Short()) != 12 {

@@ -123,6 +123,7 @@ func WriteHTML(w io.Writer, r *Run) error {
 	for _, n := range r.CNI.Notes {
 		page.Meta = append(page.Meta, "CNI: "+n)
 	}
+	page.Meta = append(page.Meta, "judged with "+r.Judging().String())
 	page.PassRate = "n/a"
 	if rate, ok := s.Counts.PassRate(); ok {
 		page.PassRate = percent(rate)

@@ -101,6 +101,8 @@ func junitTestcase(r *Run, c Case) (junitCase, error) {
 	case Pass:
 	case Fail:
 		jc.Failure = &junitMessage{Message: failureMessage(c), Type: "mismatch", Text: text.String()}
+	case Flaky:
+		jc.Failure = &junitMessage{Message: failureMessage(c), Type: "flaky", Text: text.String()}
 	case Error:
 		jc.Error = &junitMessage{Message: c.Reason, Type: "error", Text: text.String()}
 	case Skipped, Unsupported, ImplementationDefined:
@@ -127,7 +129,7 @@ func failureMessage(c Case) string {
 	for _, k := range []struct {
 		class Class
 		word  string
-	}{{Mismatch, "mismatched"}, {Flaky, "flaky"}, {ClassError, "probe errors"}} {
+	}{{Mismatch, "mismatched"}, {ClassFlaky, "flaky"}, {ClassError, "probe errors"}} {
 		if n[k.class] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n[k.class], k.word))
 		}

@@ -86,7 +86,7 @@ func markdownHeader(b *bytes.Buffer, r *Run, s Summary) {
 			fmt.Fprintf(b, " · %d %s", s.Counts[v], v)
 		}
 	}
-	fmt.Fprintf(b, " · %s in all\n", plural(s.Counts.Total(), "case"))
+	fmt.Fprintf(b, " · %s in all\n\nJudged with %s\n", plural(s.Counts.Total(), "case"), mdEscape(r.Judging().String()))
 	if len(r.Unsupported) > 0 {
 		b.WriteString("\nUnsupported here (cases that need these are reported as unsupported, never as passes):\n\n")
 		for _, u := range r.Unsupported {
@@ -99,12 +99,12 @@ func markdownFeatures(b *bytes.Buffer, s Summary) {
 	if len(s.Features) == 0 {
 		return
 	}
-	b.WriteString("\n## Pass rate per feature\n\n| feature | pass rate | pass | fail | error | unsupported | impl.-defined | skipped |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("\n## Pass rate per feature\n\n| feature | pass rate | pass | fail | flaky | error | unsupported | impl.-defined | skipped |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, f := range s.Features {
 		c := f.Counts
-		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %d | %d |\n", f.Feature, rateCell(c),
-			c[Pass], c[Fail], c[Error], c[Unsupported], c[ImplementationDefined], c[Skipped])
+		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %d | %d | %d |\n", f.Feature, rateCell(c),
+			c[Pass], c[Fail], c[Flaky], c[Error], c[Unsupported], c[ImplementationDefined], c[Skipped])
 	}
 }
 

@@ -26,6 +26,7 @@ type MatrixColumn struct {
 	Tool      Tool
 	Date      string
 	Total     Counts
+	Judging   Judging
 }
 
 // MatrixCell counts one feature's verdicts in one run and names the cases that failed.
@@ -34,7 +35,7 @@ type MatrixCell struct {
 	Failing []MatrixFailure
 }
 
-// MatrixFailure is one failing (fail or error) case of a matrix cell.
+// MatrixFailure is one failing (fail, flaky or error) case of a matrix cell.
 type MatrixFailure struct {
 	Case    string
 	Verdict Verdict
@@ -53,7 +54,7 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 		}
 		seen[r.CNI.String()] = i
 		m.CNIs = append(m.CNIs, MatrixColumn{CNI: r.CNI, Synthetic: r.Synthetic, Cluster: r.Cluster, Tool: r.Tool,
-			Date: r.Start.UTC().Format("2006-01-02"), Total: Summarize(r).Counts})
+			Date: r.Start.UTC().Format("2006-01-02"), Total: Summarize(r).Counts, Judging: r.Judging()})
 		for _, c := range r.Cases {
 			for _, f := range c.Features {
 				present[f] = true
@@ -78,7 +79,7 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 					cell.Counts = Counts{}
 				}
 				cell.Counts[c.Verdict]++
-				if c.Verdict == Fail || c.Verdict == Error {
+				if c.Verdict == Fail || c.Verdict == Flaky || c.Verdict == Error {
 					cell.Failing = append(cell.Failing, MatrixFailure{c.Name, c.Verdict, caseMessage(c)})
 				}
 			}

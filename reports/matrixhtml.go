@@ -2,6 +2,7 @@ package reports
 
 import (
 	_ "embed"
+	"fmt"
 	"html/template"
 	"io"
 )
@@ -29,6 +30,7 @@ type htmlMatrixColumn struct {
 	CNI       string
 	Synthetic bool
 	Sub       string
+	Judging   string
 }
 
 type htmlMatrixRow struct {
@@ -58,7 +60,9 @@ func WriteMatrixHTML(w io.Writer, m *Matrix) error {
 	p := htmlMatrix{M: m, Synthetic: newHTMLBanner(syntheticMatrixBanner(m)), CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
 	for _, c := range m.CNIs {
 		p.Columns = append(p.Columns, htmlMatrixColumn{CNI: c.CNI.String(), Synthetic: c.Synthetic != "",
-			Sub: "Kubernetes " + c.Cluster.KubernetesVersion + " · " + c.Cluster.IPFamily + " · " + c.Date})
+			Sub: "Kubernetes " + c.Cluster.KubernetesVersion + " · " + c.Cluster.IPFamily + " · " + c.Date,
+			Judging: fmt.Sprintf("grading %s · %d implementation-defined cells in %d cases · time to enforce %s",
+				c.Judging.Grading, c.Judging.ImplDefinedCells, c.Judging.ImplDefinedCases, c.Judging.Enforce)})
 	}
 	for i, f := range m.Features {
 		row := htmlMatrixRow{Feature: string(f)}

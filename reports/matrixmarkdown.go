@@ -39,6 +39,14 @@ func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
 	for _, c := range m.CNIs {
 		fmt.Fprintf(b, " **%s** |", MatrixCell{Counts: c.Total}.Text())
 	}
+	b.WriteString("\n| implementation-defined |")
+	for _, c := range m.CNIs {
+		fmt.Fprintf(b, " %d cells in %d cases |", c.Judging.ImplDefinedCells, c.Judging.ImplDefinedCases)
+	}
+	b.WriteString("\n| time to enforce |")
+	for _, c := range m.CNIs {
+		fmt.Fprintf(b, " %s |", mdEscape(c.Judging.Enforce.String()))
+	}
 	b.WriteString("\n\n")
 	for _, c := range m.CNIs {
 		fmt.Fprintf(b, "- **%s**: Kubernetes %s, %d nodes, %s, kernel %s, cnpc %s, run %s", mdEscape(c.Label()),
@@ -47,7 +55,7 @@ func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
 		if c.Synthetic != "" {
 			fmt.Fprintf(b, "; synthetic: %s", mdEscape(c.Synthetic))
 		}
-		b.WriteString("\n")
+		fmt.Fprintf(b, "\n  - judged with %s\n", mdEscape(c.Judging.String()))
 	}
 	writeMatrixFailures(b, m)
 	return b.Flush()

@@ -75,6 +75,12 @@ type Options struct {
 	Attempts int    `json:"attempts"`
 	Focus    string `json:"focus,omitempty"`
 	Labels   string `json:"labels,omitempty"`
+	// Grading is how cells the API leaves to the plugin were judged: "api" (implementation-defined,
+	// the default; empty in older runs) or "upstream" (as the upstream e2e tests).
+	Grading string `json:"grading,omitempty"`
+	// StabilityWindow is the least stability window of a step (the window grows with the CNI's
+	// times to enforce, see Step.Window); zero in runs made before windows existed.
+	StabilityWindow Duration `json:"stabilityWindow,omitempty"`
 }
 
 // Case is the result of one conformance case.
@@ -104,7 +110,16 @@ type Step struct {
 	// converge timeout); Polls is how many full probe rounds that took.
 	ConvergeTime Duration `json:"convergeTime"`
 	Polls        int      `json:"polls"`
-	Verdict      Verdict  `json:"verdict"`
+	// Matched says some round matched the prediction (ConvergeTime is then the time to enforce);
+	// Changed that the step's prediction differs from the step before it (the case's baseline for
+	// the first step), so that it had something to enforce.
+	Matched bool `json:"matched,omitempty"`
+	Changed bool `json:"changed,omitempty"`
+	// Window is the stability window the step was held to: every round from its first match
+	// until max(first match, Settle) + Window had to match.
+	Window  Duration `json:"window,omitempty"`
+	Settle  Duration `json:"settle,omitempty"`
+	Verdict Verdict  `json:"verdict"`
 	// Cells lists every probed (from, to, target); a destination that does not serve a target
 	// has no cell.
 	Cells []Cell `json:"cells"`

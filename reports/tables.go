@@ -57,7 +57,7 @@ func (s Step) Tables() (StepTables, error) {
 
 // observedCell shows a flaky cell as flaky whatever its last outcome was: the attempts disagreed.
 func observedCell(c Cell) engine.Cell {
-	if c.Class == Flaky {
+	if c.Class == ClassFlaky {
 		return engine.CellFlaky
 	}
 	return engine.OutcomeCell(c.Observed)
@@ -74,7 +74,7 @@ func classCell(c Class) engine.Cell {
 		return engine.CellMismatch
 	case ClassUnsupported:
 		return engine.CellUnsupported
-	case Flaky:
+	case ClassFlaky:
 		return engine.CellFlaky
 	case ClassError:
 		return engine.CellError

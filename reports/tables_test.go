@@ -21,7 +21,7 @@ func TestStepTablesDiff(t *testing.T) {
 		cell("x/b", "x/a", cases.Connected, ClassImplementationDefined),
 		cell("x/b", "x/c", cases.Unsupported, ClassUnsupported),
 		cell("x/c", "x/a", cases.Error, ClassError),
-		cell("x/c", "x/b", cases.Connected, Flaky),
+		cell("x/c", "x/b", cases.Connected, ClassFlaky),
 	}}
 	st, err := s.Tables()
 	if err != nil {

@@ -133,7 +133,7 @@ func kindnetObserve(c testCase, _ int, from, to cases.PeerKey, target string, al
 	case target == "SCTP/80":
 		return ClassUnsupported, []cases.Outcome{cases.Unsupported}
 	case c.name == "deny-all-egress" && from == "x/b" && to == "y/a" && target == "UDP/80":
-		return Flaky, []cases.Outcome{cases.Refused, cases.Connected, cases.Refused}
+		return ClassFlaky, []cases.Outcome{cases.Refused, cases.Connected, cases.Refused}
 	case c.name == "allow-tcp-80-only" && from == "y/a" && to == "x/a" && target == "UDP/80":
 		return Mismatch, []cases.Outcome{cases.Connected, cases.Connected, cases.Connected}
 	case allowed:
@@ -159,7 +159,7 @@ func buildStep(tc testCase, i int, ts testStep, observe observer) Step {
 				if class == Mismatch && ts.explain != nil {
 					c.Explanation = ts.explain(from, to, tg)
 				}
-				if class == Flaky {
+				if class == ClassFlaky {
 					c.Detail = "attempt 2 connected after 3ms; attempts 1 and 3: ICMP port unreachable"
 				}
 				s.Cells = append(s.Cells, c)
@@ -180,7 +180,7 @@ func stepVerdict(cells []Cell) Verdict {
 	supported := 0
 	for _, c := range cells {
 		switch c.Class {
-		case Mismatch, Flaky:
+		case Mismatch, ClassFlaky:
 			v = Fail
 		case ClassError:
 			return Error

@@ -8,6 +8,10 @@ const (
 	Pass Verdict = "pass"
 	// Fail: at least one conclusive cell differed from the prediction.
 	Fail Verdict = "fail"
+	// Flaky: the cells matched the prediction, then some disagreed again within the stability
+	// window (a late change, a flap, a resync that undid the policy). Never a pass; counted as
+	// judged, like a failure.
+	Flaky Verdict = "flaky"
 	// Skipped: the case was not run (filtered out, or a reason given).
 	Skipped Verdict = "skipped"
 	// Unsupported: the cluster lacks a capability the case needs (Run.Unsupported says which).
@@ -20,22 +24,23 @@ const (
 )
 
 // Verdicts lists every Verdict, in the order summaries show them.
-var Verdicts = []Verdict{Pass, Fail, Error, Unsupported, ImplementationDefined, Skipped}
+var Verdicts = []Verdict{Pass, Fail, Flaky, Error, Unsupported, ImplementationDefined, Skipped}
 
 // Valid reports whether v is one of Verdicts.
 func (v Verdict) Valid() bool {
 	switch v {
-	case Pass, Fail, Skipped, Unsupported, ImplementationDefined, Error:
+	case Pass, Fail, Flaky, Skipped, Unsupported, ImplementationDefined, Error:
 		return true
 	}
 	return false
 }
 
-// Judged reports whether the verdict says something about the plugin's conformance: pass, fail
-// and error count towards pass rates; skipped, unsupported and implementation-defined do not.
+// Judged reports whether the verdict says something about the plugin's conformance: pass, fail,
+// flaky and error count towards pass rates; skipped, unsupported and implementation-defined do
+// not.
 func (v Verdict) Judged() bool {
 	switch v {
-	case Pass, Fail, Error:
+	case Pass, Fail, Flaky, Error:
 		return true
 	case Skipped, Unsupported, ImplementationDefined:
 		return false
@@ -56,19 +61,20 @@ const (
 	ClassUnsupported Class = "unsupported"
 	// ClassImplementationDefined: the specification allows either outcome for this cell.
 	ClassImplementationDefined Class = "implementation-defined"
-	// Flaky: the attempts disagreed with each other.
-	Flaky Class = "flaky"
+	// ClassFlaky: the attempts of one round disagreed with each other, or the cell disagreed
+	// again after matching, within the step's stability window.
+	ClassFlaky Class = "flaky"
 	// ClassError: the probe failed; it says nothing about policy.
 	ClassError Class = "error"
 )
 
 // Classes lists every Class.
-var Classes = []Class{Match, Mismatch, ClassUnsupported, ClassImplementationDefined, Flaky, ClassError}
+var Classes = []Class{Match, Mismatch, ClassUnsupported, ClassImplementationDefined, ClassFlaky, ClassError}
 
 // Valid reports whether c is one of Classes.
 func (c Class) Valid() bool {
 	switch c {
-	case Match, Mismatch, ClassUnsupported, ClassImplementationDefined, Flaky, ClassError:
+	case Match, Mismatch, ClassUnsupported, ClassImplementationDefined, ClassFlaky, ClassError:
 		return true
 	}
 	return false
@@ -77,7 +83,7 @@ func (c Class) Valid() bool {
 // Wrong reports whether the cell needs a reader's attention: a mismatch, a flaky cell or an error.
 func (c Class) Wrong() bool {
 	switch c {
-	case Mismatch, Flaky, ClassError:
+	case Mismatch, ClassFlaky, ClassError:
 		return true
 	case Match, ClassUnsupported, ClassImplementationDefined:
 		return false

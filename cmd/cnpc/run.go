@@ -40,7 +40,8 @@ type runFlags struct {
 	manifests, loadImages                stringList
 	existing, reuse, keep, quiet         bool
 	convergeTimeout, readyTimeout        time.Duration
-	suiteTimeout                         time.Duration
+	suiteTimeout, stabilityWindow        time.Duration
+	grading                              string
 }
 
 func parseRunFlags(args []string, s streams) (*runFlags, error) {
@@ -65,6 +66,8 @@ func parseRunFlags(args []string, s streams) (*runFlags, error) {
 	fs.StringVar(&f.suite, "suite", "bin/netpol.test", "compiled suite (go test -c -o bin/netpol.test ./suites/netpol)")
 	fs.StringVar(&f.out, "out", "", "output directory (default reports/out/<cni>)")
 	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
+	fs.DurationVar(&f.stabilityWindow, "stability-window", 2*time.Second, "least time a step must keep matching after its first match; it grows to twice the CNI's p95 time to enforce")
+	fs.StringVar(&f.grading, "grading", "api", "how cells the API leaves to the plugin are judged: api (implementation-defined) or upstream (as the upstream e2e tests: an ipBlock matches pod IPs)")
 	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
 	fs.DurationVar(&f.suiteTimeout, "suite-timeout", 12*time.Hour, "how long the whole suite may run (Ginkgo's own default, 1h, cuts --cases all short)")
 	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
@@ -104,6 +107,12 @@ func (f *runFlags) check() error {
 	}
 	if f.convergeTimeout <= 0 || f.readyTimeout <= 0 || f.suiteTimeout <= 0 {
 		errs = append(errs, errors.New("--converge-timeout, --ready-timeout and --suite-timeout: expected positive durations"))
+	}
+	if f.stabilityWindow < 0 || f.stabilityWindow > f.convergeTimeout {
+		errs = append(errs, fmt.Errorf("--stability-window: found %s, expected 0 to --converge-timeout", f.stabilityWindow))
+	}
+	if f.grading != "api" && f.grading != "upstream" {
+		errs = append(errs, fmt.Errorf("--grading: found %q, expected api or upstream", f.grading))
 	}
 	if f.existing && (f.reuse || f.nodeImage != "" || len(f.manifests) > 0 || len(f.loadImages) > 0) {
 		errs = append(errs, errors.New("--existing: cannot be combined with --reuse, --node-image, --manifest or --load-image (cnpc does not manage that cluster)"))

@@ -204,6 +204,8 @@ func (r *runner) suiteArgs(version, results string) []string {
 		"--probe-image=" + r.f.probeImage,
 		"--results=" + results,
 		"--converge-timeout=" + r.f.convergeTimeout.String(),
+		"--stability-window=" + r.f.stabilityWindow.String(),
+		"--grading=" + r.f.grading,
 		"--ginkgo.timeout=" + r.f.suiteTimeout.String(),
 		// Ginkgo's own report keeps suite-level failures (a failed BeforeSuite has no case);
 		// junit.xml is the one cnpc writes, one testcase per case with its diff.

@@ -10,6 +10,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/engine"
 	"github.com/cnpc-dev/cnpc/reports"
 )
 
@@ -76,7 +77,7 @@ func runCase(ctx SpecContext, c *cases.Case) {
 		Fail(rec.Reason)
 	}
 	By("checking the case's baseline: no policy, everything connects")
-	pred, conv, err := suite.Check(ctx, real, nil)
+	pred, conv, err := suite.Check(ctx, real, nil, Window{})
 	if err != nil || !healthy(conv) {
 		rec.Verdict, rec.Reason = reports.Error, "cluster not healthy before the case's first step"
 		if err != nil {
@@ -86,12 +87,13 @@ func runCase(ctx SpecContext, c *cases.Case) {
 	}
 	prog.printf("case %d/%d %s: topology and baseline (%d probes, %d polls) in %s\n",
 		n, prog.total, c.Name, len(conv.Final.Cells), conv.Polls, time.Since(setUp).Round(time.Millisecond))
-	runSteps(ctx, c, n, real, &rec)
+	runSteps(ctx, c, n, real, pred.Table(), &rec)
 }
 
 // runSteps applies and checks every step, recording each, and fails the spec on the first step
-// that fails (the later steps build on it).
-func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, rec *reports.Case) {
+// that fails (the later steps build on it). before is the baseline's predicted table: a step
+// whose table differs from the one before it measures the CNI's time to enforce.
+func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, before *engine.Table, rec *reports.Case) {
 	states, err := c.States()
 	if err != nil {
 		rec.Verdict, rec.Reason = reports.Error, "replay the case: "+err.Error()
@@ -108,19 +110,25 @@ func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, rec *r
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			Fail(rec.Reason)
 		}
-		pred, conv, err := suite.Check(ctx, real, policies)
+		pred, conv, err := suite.Check(ctx, real, policies, suite.Enforce.Window())
 		if err != nil {
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			Fail(rec.Reason)
 		}
 		sr := StepRecord(i, st.Name, policies, pred, conv)
+		table := pred.Table()
+		sr.Changed = !table.Equal(before)
+		before = table
+		if sr.Changed && conv.Converged {
+			suite.Enforce.Add(conv.Time)
+		}
 		rec.Steps = append(rec.Steps, sr)
-		prog.printf("case %d/%d %s: step %d/%d, %d probes, %d polls, %s to converge, %s in all: %s%s\n",
+		prog.printf("case %d/%d %s: step %d/%d, %d probes, %d polls, %s to converge, window %s, %s in all: %s%s\n",
 			n, prog.total, c.Name, i+1, len(states), len(conv.Final.Cells), conv.Polls,
-			conv.Time.Round(time.Millisecond), time.Since(began).Round(time.Millisecond), sr.Verdict, flipNote(conv))
+			conv.Time.Round(time.Millisecond), windowNote(conv.Window), time.Since(began).Round(time.Millisecond), sr.Verdict, flipNote(conv))
 		title := fmt.Sprintf("step %d/%d (%s)", i+1, len(states), st.Name)
 		fmt.Fprintf(GinkgoWriter, "%s\n", FailureText(title, pred, conv))
-		if sr.Verdict == reports.Fail || sr.Verdict == reports.Error {
+		if sr.Verdict == reports.Fail || sr.Verdict == reports.Flaky || sr.Verdict == reports.Error {
 			rec.Verdict, rec.Reason = sr.Verdict, title+" did not match the prediction"
 			Fail(FailureText(rec.Reason, pred, conv))
 		}
@@ -153,5 +161,12 @@ func flipNote(conv Convergence) string {
 	if len(conv.Flipped) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (%d cells flipped once after matching)", len(conv.Flipped))
+	return fmt.Sprintf(" (%d cells flipped %s after the first match)", len(conv.Flipped), (conv.FlippedAt - conv.Time).Round(time.Millisecond))
+}
+
+func windowNote(w Window) string {
+	if w.Settle == 0 {
+		return w.Length.Round(time.Millisecond).String()
+	}
+	return fmt.Sprintf("%s after %s", w.Length.Round(time.Millisecond), w.Settle.Round(time.Millisecond))
 }

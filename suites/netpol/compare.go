@@ -26,7 +26,7 @@ type Comparison struct {
 // ImplementationDefined says whether the API leaves a cell's outcome, as observed, to the plugin;
 // such a cell that disagrees with the engine is reported as implementation-defined, never as a
 // failure.
-type ImplementationDefined func(CellKey, cases.Outcome) bool
+type ImplementationDefined func(CellKey) bool
 
 // Compare judges every cell the prediction has. A cell whose probe is missing or failed is an
 // error, an unsupported probe is unsupported, and neither is ever a match or a mismatch. Refused
@@ -41,7 +41,7 @@ func Compare(pred *engine.Prediction, obs *Observation, implDefined Implementati
 	for _, r := range pred.Results() {
 		key := CellKey{From: r.From, To: r.To, Target: r.Target}
 		res, found := obs.Results[key]
-		j := Judged{Key: key, Predicted: r.Verdict, Result: res, Class: classify(r.Verdict, res, found, implDefined != nil && implDefined(key, res.Outcome))}
+		j := Judged{Key: key, Predicted: r.Verdict, Result: res, Class: classify(r.Verdict, res, found, implDefined != nil && implDefined(key))}
 		c.Cells = append(c.Cells, j)
 		c.Counts[j.Class]++
 		if j.Class == reports.ClassImplementationDefined {
@@ -57,7 +57,7 @@ func Compare(pred *engine.Prediction, obs *Observation, implDefined Implementati
 // Converged reports whether the round needs no further polling: no mismatch, no error and no
 // flaky cell (implementation-defined and unsupported cells are settled as they are).
 func (c *Comparison) Converged() bool {
-	return c.Counts[reports.Mismatch] == 0 && c.Counts[reports.ClassError] == 0 && c.Counts[reports.Flaky] == 0
+	return c.Counts[reports.Mismatch] == 0 && c.Counts[reports.ClassError] == 0 && c.Counts[reports.ClassFlaky] == 0
 }
 
 // classify decides one cell's class. The order matters: "could not check" (missing, error,
@@ -71,7 +71,7 @@ func classify(pred engine.Verdict, r probes.Result, found, implDefined bool) rep
 	case !r.Outcome.Conclusive():
 		return reports.ClassError
 	case r.Flaky:
-		return reports.Flaky
+		return reports.ClassFlaky
 	case agrees(pred, r.Outcome):
 		return reports.Match
 	case implDefined:

@@ -31,6 +31,11 @@ type Options struct {
 	ProbeBinary string
 	// DockerNetwork is the docker network external hosts join (kind's is "kind").
 	DockerNetwork string
+	// Grading says how cells the API leaves to the plugin are judged.
+	Grading Grading
+	// StabilityWindow is the least time a step's observations must keep matching after its first
+	// match (the window grows with the CNI's times to enforce, see Enforcement).
+	StabilityWindow time.Duration
 }
 
 // DefaultOptions returns the defaults of every option but the cluster ones.
@@ -43,6 +48,8 @@ func DefaultOptions() Options {
 		Attempts:        1,
 		DockerNetwork:   "kind",
 		ProbeBinary:     "/cnpc-probe",
+		Grading:         GradingAPI,
+		StabilityWindow: 2 * time.Second,
 	}
 }
 
@@ -63,6 +70,12 @@ func (o Options) Validate() error {
 	}
 	if o.Attempts < 1 || o.Attempts > 5 {
 		errs = append(errs, fmt.Errorf("--probe-attempts: found %d, expected 1 to 5", o.Attempts))
+	}
+	if o.StabilityWindow < 0 || o.StabilityWindow > o.ConvergeTimeout {
+		errs = append(errs, fmt.Errorf("--stability-window: found %s, expected 0 to --converge-timeout", o.StabilityWindow))
+	}
+	if _, err := ParseGrading(string(o.Grading)); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

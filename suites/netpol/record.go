@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	networkingv1 "k8s.io/api/networking/v1"
 	"sigs.k8s.io/yaml"
@@ -23,6 +24,9 @@ func StepRecord(index int, name string, policies []networkingv1.NetworkPolicy, p
 		Peers:        pred.Peers(),
 		ConvergeTime: reports.Duration(conv.Time),
 		Polls:        conv.Polls,
+		Matched:      conv.Converged,
+		Window:       reports.Duration(conv.Window.Length),
+		Settle:       reports.Duration(conv.Window.Settle),
 	}
 	for _, t := range pred.Targets() {
 		st.Targets = append(st.Targets, t.String())
@@ -34,7 +38,9 @@ func StepRecord(index int, name string, policies []networkingv1.NetworkPolicy, p
 	for _, j := range conv.Final.Cells {
 		c := cellRecord(pred, j)
 		if r, ok := conv.Flipped[j.Key]; ok {
-			c.Detail = strings.TrimSpace(c.Detail + " flipped once after matching, to: " + rawResult(Judged{Result: r}))
+			c.Class = reports.ClassFlaky
+			c.Detail = strings.TrimSpace(fmt.Sprintf("matched from %s, then disagreed %s later, inside the %s stability window: %s",
+				conv.Time.Round(time.Millisecond), (conv.FlippedAt - conv.Time).Round(time.Millisecond), conv.Window.Length, rawResult(Judged{Result: r})))
 		}
 		st.Cells = append(st.Cells, c)
 	}
@@ -62,16 +68,22 @@ func cellRecord(pred *engine.Prediction, j Judged) reports.Cell {
 	return c
 }
 
-// StepVerdict decides a step from its deciding round: any conclusive disagreement fails it; a
-// round that never converged because of errors or flaky cells is an error (could not check);
-// otherwise implementation-defined cells make it implementation-defined, and a step whose every
-// cell was unsupported is unsupported.
+// StepVerdict decides a step from its deciding round: cells that disagreed after a match make it
+// flaky, whatever the round that broke the window showed; otherwise any conclusive disagreement
+// fails it, and cells whose attempts disagreed make it flaky; a round that never converged
+// because of errors is an error (could not check); otherwise implementation-defined cells make it
+// implementation-defined, and a step whose every cell was unsupported is unsupported. A step
+// that matched but did not hold for its window (the deadline, or a context, cut it) is an error.
 func StepVerdict(conv Convergence) reports.Verdict {
 	n := conv.Final.Counts
 	switch {
+	case len(conv.Flipped) > 0:
+		return reports.Flaky
 	case n[reports.Mismatch] > 0:
 		return reports.Fail
-	case n[reports.ClassError] > 0 || n[reports.Flaky] > 0:
+	case n[reports.ClassFlaky] > 0:
+		return reports.Flaky
+	case n[reports.ClassError] > 0:
 		return reports.Error
 	case n[reports.ClassImplementationDefined] > 0:
 		return reports.ImplementationDefined
@@ -81,10 +93,10 @@ func StepVerdict(conv Convergence) reports.Verdict {
 	return reports.Pass
 }
 
-// CaseVerdict folds the steps' verdicts: fail over error over implementation-defined over
-// unsupported over pass.
+// CaseVerdict folds the steps' verdicts: fail over flaky over error over implementation-defined
+// over unsupported over pass.
 func CaseVerdict(steps []reports.Step) reports.Verdict {
-	rank := map[reports.Verdict]int{reports.Pass: 0, reports.Unsupported: 1, reports.ImplementationDefined: 2, reports.Error: 3, reports.Fail: 4}
+	rank := map[reports.Verdict]int{reports.Pass: 0, reports.Unsupported: 1, reports.ImplementationDefined: 2, reports.Error: 3, reports.Flaky: 4, reports.Fail: 5}
 	v := reports.Pass
 	for _, s := range steps {
 		if rank[s.Verdict] > rank[v] {

@@ -27,6 +27,8 @@ type Suite struct {
 	// Unsupported lists the protocols this cluster cannot probe, with the reason (set from the
 	// standard baseline).
 	Unsupported map[corev1.Protocol]string
+	// Enforce records the CNI's times to enforce and sizes the steps' stability windows.
+	Enforce *Enforcement
 	// ports moves the probes' UDP source ports on every round.
 	ports SourcePorts
 }
@@ -54,7 +56,8 @@ func NewSuite(ctx context.Context, opts Options) (*Suite, error) {
 	prefix := fmt.Sprintf("cnpc-ext-%x-", sum[:4])
 	ext := &Externals{Network: opts.DockerNetwork, Image: opts.ProbeImage, Binary: opts.ProbeBinary, Prefix: prefix}
 	why := detectExternals(ctx, opts.DockerNetwork, opts.ProbeImage)
-	return &Suite{Opts: opts, Cluster: c, Nodes: nodes, Routes: routes, Externals: ext, ExternalsOK: why == "", ExternalsWhy: why}, nil
+	return &Suite{Opts: opts, Cluster: c, Nodes: nodes, Routes: routes, Externals: ext, ExternalsOK: why == "", ExternalsWhy: why,
+		Enforce: &Enforcement{Floor: opts.StabilityWindow, Cap: opts.ConvergeTimeout}}, nil
 }
 
 // run dispatches a source to its runner: pods through Kubernetes exec, externals through docker.
@@ -121,16 +124,17 @@ func (s *Suite) Apply(ctx context.Context, topo cases.Topology, ips map[cases.Pe
 }
 
 // Check predicts the state with the engine and polls probe rounds until the cluster matches or
-// the convergence deadline passes, then confirms. topo must carry real IPs.
-func (s *Suite) Check(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy) (*engine.Prediction, Convergence, error) {
+// the convergence deadline passes, then holds it to the stability window w. topo must carry
+// real IPs.
+func (s *Suite) Check(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, w Window) (*engine.Prediction, Convergence, error) {
 	pred, err := engine.Predict(ModelTopology(topo), policies)
 	if err != nil {
 		return nil, Convergence{}, fmt.Errorf("predict: %w", err)
 	}
 	batches := Batches(topo, s.Opts.ProbeTimeout, s.Opts.Attempts)
-	impl := ImplementationDefinedCells(topo, policies)
+	impl := ImplementationDefinedCells(pred, s.Opts.Grading)
 	roundTimeout := time.Duration(s.Opts.Attempts)*s.Opts.ProbeTimeout + 20*time.Second
-	conv, err := Converge(ctx, s.Opts.ConvergeTimeout, func(ctx context.Context) (*Comparison, error) {
+	conv, err := Converge(ctx, s.Opts.ConvergeTimeout, w, func(ctx context.Context) (*Comparison, error) {
 		rctx, cancel := context.WithTimeout(ctx, roundTimeout)
 		defer cancel()
 		obs := Observe(rctx, s.run, s.ports.WithSourcePorts(batches), pred.Peers(), pred.Targets())

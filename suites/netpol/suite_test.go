@@ -40,6 +40,12 @@ func init() {
 	flag.DurationVar(&opts.ProbeTimeout, "probe-timeout", opts.ProbeTimeout, "timeout of one probe attempt")
 	flag.IntVar(&opts.Attempts, "probe-attempts", opts.Attempts, "attempts per probe and round")
 	flag.StringVar(&focus, "focus", "", "run only the cases whose name matches this regular expression")
+	flag.Func("grading", "how cells the API leaves to the plugin are judged: api (implementation-defined, the default) or upstream (as the upstream e2e tests: ipBlock matches pod IPs)", func(v string) error {
+		g, err := ParseGrading(v)
+		opts.Grading = g
+		return err
+	})
+	flag.DurationVar(&opts.StabilityWindow, "stability-window", opts.StabilityWindow, "least time a step must keep matching after its first match (it grows to twice the CNI's p95 time to enforce)")
 	flag.StringVar(&opts.DockerNetwork, "docker-network", opts.DockerNetwork, "docker network of the kind nodes, joined by external hosts")
 }
 
@@ -103,7 +109,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	real, err := suite.SetUp(ctx, std)
 	Expect(err).NotTo(HaveOccurred(), "set up the standard topology")
 	Expect(suite.Cluster.EnsurePolicies(ctx, std.Namespaces, nil)).To(Succeed())
-	pred, conv, err := suite.Check(ctx, real, nil)
+	pred, conv, err := suite.Check(ctx, real, nil, Window{})
 	Expect(err).NotTo(HaveOccurred())
 	if v := StepVerdict(conv); v != reports.Pass && v != reports.ImplementationDefined {
 		Fail(FailureText("cluster not healthy: with no policy every pod must reach every other", pred, conv))
@@ -129,9 +135,10 @@ var _ = AfterSuite(func(ctx SpecContext) {
 
 func runHeader(o Options) reports.Run {
 	return reports.Run{
-		Tool:    reports.Tool{Version: version.Version, Commit: version.Commit},
-		CNI:     reports.CNI{Name: o.CNI, Version: o.CNIVersion, Notes: o.CNINotes},
-		Options: reports.Options{ConvergeTimeout: reports.Duration(o.ConvergeTimeout), ProbeTimeout: reports.Duration(o.ProbeTimeout), Attempts: o.Attempts},
+		Tool: reports.Tool{Version: version.Version, Commit: version.Commit},
+		CNI:  reports.CNI{Name: o.CNI, Version: o.CNIVersion, Notes: o.CNINotes},
+		Options: reports.Options{ConvergeTimeout: reports.Duration(o.ConvergeTimeout), ProbeTimeout: reports.Duration(o.ProbeTimeout), Attempts: o.Attempts,
+			Grading: string(o.Grading), StabilityWindow: reports.Duration(o.StabilityWindow)},
 	}
 }
 
