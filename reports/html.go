@@ -124,6 +124,9 @@ func WriteHTML(w io.Writer, r *Run) error {
 		page.Meta = append(page.Meta, "CNI: "+n)
 	}
 	page.Meta = append(page.Meta, "judged with "+r.Judging().String())
+	if r.Interrupted != "" {
+		page.Meta = append([]string{"INTERRUPTED: " + r.Interrupted + ": these are the cases done so far"}, page.Meta...)
+	}
 	page.PassRate = "n/a"
 	if rate, ok := s.Counts.PassRate(); ok {
 		page.PassRate = percent(rate)

@@ -69,6 +69,9 @@ func markdownHeader(b *bytes.Buffer, r *Run, s Summary) {
 		fmt.Fprintf(b, "> **%s** — %s\n\n", syntheticHeading, mdEscape(text))
 	}
 	fmt.Fprintf(b, "# cnpc: %s\n\n", mdEscape(r.Label()))
+	if r.Interrupted != "" {
+		fmt.Fprintf(b, "> **Interrupted** — %s: these are the cases done so far.\n\n", mdEscape(r.Interrupted))
+	}
 	fmt.Fprintf(b, "Kubernetes %s · kind %s · %d nodes · %s · kernel %s · cnpc %s (%s) · %s, %s\n\n",
 		orDash(r.Cluster.KubernetesVersion), orDash(r.Cluster.KindVersion), r.Cluster.Nodes, orDash(r.Cluster.IPFamily),
 		orDash(r.Cluster.Kernel), orDash(r.Tool.Version), orDash(r.Tool.Commit),

@@ -20,13 +20,18 @@ type Run struct {
 	// cluster, so every writer shows it in a banner and in the run's name (synthetic.go) and it can
 	// never be mistaken for a published result. The suite never sets it; old files without it load
 	// as real runs.
-	Synthetic string    `json:"synthetic,omitempty"`
-	Tool      Tool      `json:"tool"`
-	CNI       CNI       `json:"cni"`
-	Cluster   Cluster   `json:"cluster"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
-	Options   Options   `json:"options"`
+	Synthetic string `json:"synthetic,omitempty"`
+	// Interrupted, when set, says how the run was cut short (Ctrl-C): its cases are the ones done
+	// so far, and every writer says so.
+	Interrupted string `json:"interrupted,omitempty"`
+	// RunID marks the namespaces the run used (suites/netpol RunAnnotation).
+	RunID   string    `json:"runId,omitempty"`
+	Tool    Tool      `json:"tool"`
+	CNI     CNI       `json:"cni"`
+	Cluster Cluster   `json:"cluster"`
+	Start   time.Time `json:"start"`
+	End     time.Time `json:"end"`
+	Options Options   `json:"options"`
 	// Unsupported lists the capabilities this cluster lacks, each with the reason, e.g.
 	// "sctp: kernel has no SCTP". Cases that need one are reported as unsupported, never as passes.
 	Unsupported []string `json:"unsupported,omitempty"`
@@ -93,7 +98,12 @@ type Case struct {
 	// Reason says why the case was skipped, unsupported, implementation-defined or an error.
 	Reason   string   `json:"reason,omitempty"`
 	Duration Duration `json:"duration"`
-	Steps    []Step   `json:"steps"`
+	// Attempts is how many times the case ran (a second time when the cluster changed during the
+	// first); Disruptions lists what changed: probe pods re-created, restarted or moved to
+	// another IP, system pods (the CNI's agents among them) restarted, replaced or new.
+	Attempts    int      `json:"attempts,omitempty"`
+	Disruptions []string `json:"disruptions,omitempty"`
+	Steps       []Step   `json:"steps"`
 }
 
 // Step is the result of one step of a case: what was in force, and every probed cell.

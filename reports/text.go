@@ -18,6 +18,9 @@ func WriteCaseText(w io.Writer, c Case) error {
 		fmt.Fprintf(bw, " (%s)", c.Reason)
 	}
 	bw.WriteString("\n")
+	if c.Attempts > 1 || len(c.Disruptions) > 0 {
+		fmt.Fprintf(bw, "ran %d times; the cluster changed during the case: %s\n", max(c.Attempts, 1), strings.Join(c.Disruptions, "; "))
+	}
 	for _, s := range c.Steps {
 		if s.Verdict == Pass {
 			continue
@@ -34,7 +37,7 @@ func writeStepText(w *bufio.Writer, s Step) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nstep %d %s: %s (converge %s, %d polls)\n", s.Index, s.Name, s.Verdict, s.ConvergeTime, s.Polls)
+	fmt.Fprintf(w, "\nstep %d %s: %s (converge %s, %d polls%s)\n", s.Index, s.Name, s.Verdict, s.ConvergeTime, s.Polls, windowText(s))
 	for _, t := range []struct {
 		name  string
 		table interface{ String() string }
@@ -73,4 +76,15 @@ func cellLine(c Cell) string {
 // indent puts prefix before every line of s but the first.
 func indent(s, prefix string) string {
 	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+}
+
+// windowText is ", window 2s after 1.2s" for a step held to a stability window, else "".
+func windowText(s Step) string {
+	switch {
+	case s.Window == 0 && s.Settle == 0:
+		return ""
+	case s.Settle == 0:
+		return fmt.Sprintf(", window %s", s.Window)
+	}
+	return fmt.Sprintf(", window %s after %s", s.Window, s.Settle)
 }

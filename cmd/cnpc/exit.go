@@ -12,6 +12,8 @@ const (
 	exitMismatch    = 1
 	exitBadInput    = 2
 	exitEnvironment = 3
+	// exitInterrupted is the shell's code for a process ended by SIGINT (128+2): a second Ctrl-C.
+	exitInterrupted = 130
 )
 
 // codedError carries the exit code an error should end the process with.

@@ -187,9 +187,26 @@ func runRun(args []string, s streams) error {
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return envError(err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	r := &runner{f: f, s: s, suite: suite, ph: &phases{w: s.Err, quiet: f.quiet, now: time.Now}, log: f.logger(s.Err)}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs, done := make(chan os.Signal, 2), make(chan struct{})
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer func() { signal.Stop(sigs); close(done) }()
+	go func() {
+		select {
+		case sig := <-sigs:
+			fmt.Fprintln(s.Err, "interrupted: stopping the case in progress and writing the reports of the cases done so far (interrupt again to delete the cluster and exit at once)")
+			cancel(fmt.Errorf("%v", sig))
+		case <-done:
+			return
+		}
+		select {
+		case <-sigs:
+			r.abort()
+		case <-done:
+		}
+	}()
 	err = r.run(ctx)
 	if ctx.Err() != nil {
 		if !errors.Is(err, ctx.Err()) {

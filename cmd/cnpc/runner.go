@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -26,7 +27,9 @@ type runner struct {
 	suite string
 	ph    *phases
 	log   *slog.Logger
-	c     *clusters.Cluster
+	// mu guards c, which abort reads from the signal goroutine.
+	mu sync.Mutex
+	c  *clusters.Cluster
 }
 
 func (r *runner) run(ctx context.Context) (err error) {
@@ -46,9 +49,13 @@ func (r *runner) run(ctx context.Context) (err error) {
 	if p, err = r.install(ctx, p); err != nil {
 		return err
 	}
-	if r.c, err = r.cluster(p); err != nil {
+	c, err := r.cluster(p)
+	if err != nil {
 		return inputError(err)
 	}
+	r.mu.Lock()
+	r.c = c
+	r.mu.Unlock()
 	defer func() { err = errors.Join(err, r.teardown()) }()
 	if err := r.up(ctx); err != nil {
 		return envError(err)
@@ -64,10 +71,24 @@ func (r *runner) run(ctx context.Context) (err error) {
 	suiteErr := r.ph.run("Running the conformance suite ("+r.f.cni+" "+version+")", func() error {
 		return r.runSuite(ctx, version, results)
 	})
-	if ctx.Err() != nil {
-		return suiteErr
+	return r.summarise(ctx, results, sel, suiteErr, time.Since(start))
+}
+
+// abort is the second Ctrl-C: delete the cluster cnpc created (unless --keep) and exit at once.
+// The suite gets SIGINT from the kernel as cnpc exits (suiteProcAttr).
+func (r *runner) abort() {
+	r.mu.Lock()
+	c := r.c
+	r.mu.Unlock()
+	fmt.Fprintln(r.s.Err, "interrupted again: stopping now")
+	if c != nil && c.Created() && !r.f.keep {
+		if err := c.Delete(); err != nil {
+			fmt.Fprintf(r.s.Err, "delete kind cluster %s: %v\n", c.Name, err)
+		} else {
+			fmt.Fprintf(r.s.Err, "deleted kind cluster %s\n", c.Name)
+		}
 	}
-	return r.summarise(results, sel, suiteErr, time.Since(start))
+	os.Exit(exitInterrupted)
 }
 
 // install returns the profile as this run installs it: from its release (--from release), or
@@ -239,17 +260,23 @@ func (r *runner) teardown() error {
 
 // summarise prints the run's summary from results.json and picks the exit code: mismatches 1,
 // cases that could not be checked, selected cases that never ran, or no results at all 3.
-func (r *runner) summarise(results string, sel selection, suiteErr error, total time.Duration) error {
+// An interrupted run (ctx cancelled: Ctrl-C) still writes every report, of the cases done so far,
+// marked interrupted; the cases it never reached are skipped, not errors.
+func (r *runner) summarise(ctx context.Context, results string, sel selection, suiteErr error, total time.Duration) error {
 	run, err := reports.Read(results)
 	if err != nil {
 		return envError(errors.Join(suiteErr, fmt.Errorf("no usable results: %w", err)))
 	}
-	why := "the suite stopped before it"
+	why, missed := "the suite stopped before it", reports.Error
+	if ctx.Err() != nil {
+		run.Interrupted = fmt.Sprintf("interrupted (%v) after %d of %d cases", context.Cause(ctx), len(run.Cases), len(sel.names))
+		why, missed = "the run was interrupted", reports.Skipped
+	}
 	if suiteErr != nil {
 		why += " (" + suiteErr.Error() + ")"
 	}
-	if missing := notRun(run, sel, why); len(missing) > 0 {
-		r.ph.note("%d of the %d selected cases never ran, recorded as errors: %s", len(missing), len(sel.names), someNames(missing, 5))
+	if missing := notRun(run, sel, why, missed); len(missing) > 0 {
+		r.ph.note("%d of the %d selected cases never ran, recorded as %s: %s", len(missing), len(sel.names), missed, someNames(missing, 5))
 	}
 	if r.c != nil && r.c.Created() && run.Cluster.KindVersion == "" {
 		// The suite cannot know: only cnpc created the cluster, with its kind library.
@@ -264,9 +291,15 @@ func (r *runner) summarise(results string, sel selection, suiteErr error, total 
 		return envError(errors.Join(suiteErr, err))
 	}
 	r.ph.note("reports: %s", strings.Join(paths, " "))
+	if run.Interrupted != "" {
+		if err := reports.Write(results, run); err != nil {
+			return envError(err)
+		}
+		return envError(fmt.Errorf("%s; the reports hold the cases done so far", run.Interrupted))
+	}
 	switch {
-	case sum.Counts[reports.Fail] > 0:
-		return mismatchError(fmt.Errorf("%d of %d cases did not match the prediction", sum.Counts[reports.Fail], sum.Counts.Total()))
+	case sum.Counts[reports.Fail] > 0 || sum.Counts[reports.Flaky] > 0:
+		return mismatchError(fmt.Errorf("%d of %d cases did not match the prediction, %d flaky", sum.Counts[reports.Fail], sum.Counts.Total(), sum.Counts[reports.Flaky]))
 	case sum.Counts[reports.Error] > 0:
 		return envError(fmt.Errorf("%d cases could not be checked", sum.Counts[reports.Error]))
 	case suiteErr != nil:

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -63,6 +65,8 @@ func TestSummaryExitCodes(t *testing.T) {
 		{"could not check", []reports.Verdict{reports.Pass, reports.Error}, nil, exitEnvironment},
 		{"stopped early", []reports.Verdict{reports.Pass, reports.Pass}, []string{"case-z"}, exitEnvironment},
 		{"stopped early after a mismatch", []reports.Verdict{reports.Fail}, []string{"case-y", "case-z"}, exitMismatch},
+		{"a flaky case is no pass", []reports.Verdict{reports.Pass, reports.Flaky}, nil, exitMismatch},
+		{"interrupted", []reports.Verdict{reports.Pass, reports.Fail}, []string{"case-z"}, exitEnvironment},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,7 +83,13 @@ func TestSummaryExitCodes(t *testing.T) {
 			}
 			sel.names = append(sel.names, tt.notRun...)
 			r := &runner{f: &runFlags{out: dir}, s: streams{Out: &bytes.Buffer{}}, ph: &phases{w: &bytes.Buffer{}, now: time.Now}}
-			if got := exitCode(r.summarise(path, sel, nil, time.Second)); got != tt.want {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			interrupted := tt.name == "interrupted"
+			if interrupted {
+				cancel(errors.New("interrupt"))
+			}
+			defer cancel(nil)
+			if got := exitCode(r.summarise(ctx, path, sel, nil, time.Second)); got != tt.want {
 				t.Errorf("exit code = %d, want %d", got, tt.want)
 			}
 			// The reports list every selected case, those that never ran as errors.
@@ -89,6 +99,15 @@ func TestSummaryExitCodes(t *testing.T) {
 			}
 			if got := len(written.Cases); got != len(sel.names) {
 				t.Errorf("results.json has %d cases, want the %d selected", got, len(sel.names))
+			}
+			// An interrupted run says so, and the cases it never reached are skipped, not errors.
+			if (written.Interrupted != "") != interrupted {
+				t.Errorf("results.json interrupted %q, want it set: %v", written.Interrupted, interrupted)
+			}
+			for _, c := range written.Cases[len(run.Cases):] {
+				if want := map[bool]reports.Verdict{true: reports.Skipped, false: reports.Error}[interrupted]; c.Verdict != want {
+					t.Errorf("never-run case %s: %s, want %s", c.Name, c.Verdict, want)
+				}
 			}
 			// Every run leaves every report, whatever its verdict.
 			for _, f := range reports.Formats {

@@ -93,7 +93,7 @@ func (f *runFlags) describeFilters() string {
 // notRun records every selected case that has no result, so a run cut short (suite timeout, a
 // crash) shows what it did not check instead of looking like a smaller, complete run. Each
 // counts as an error: it has no verdict.
-func notRun(run *reports.Run, sel selection, why string) []string {
+func notRun(run *reports.Run, sel selection, why string, v reports.Verdict) []string {
 	have := map[string]bool{}
 	for _, c := range run.Cases {
 		have[c.Name] = true
@@ -117,7 +117,7 @@ func notRun(run *reports.Run, sel selection, why string) []string {
 		known[c.Name] = c
 	}
 	for _, name := range missing {
-		rc := reports.Case{Name: name, Verdict: reports.Error, Reason: "never ran: " + why}
+		rc := reports.Case{Name: name, Verdict: v, Reason: "never ran: " + why}
 		if c := known[name]; c != nil {
 			rc.Description, rc.Source, rc.Features = c.Description, c.Source, c.Features
 		}

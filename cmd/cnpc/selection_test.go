@@ -82,7 +82,7 @@ func TestNotRun(t *testing.T) {
 	}
 	first, second := catalog[0], catalog[1]
 	run := &reports.Run{Cases: []reports.Case{{Name: first.Name, Verdict: reports.Pass}}}
-	missing := notRun(run, selection{names: []string{first.Name, second.Name}}, "the suite stopped before it")
+	missing := notRun(run, selection{names: []string{first.Name, second.Name}}, "the suite stopped before it", reports.Error)
 	if !slices.Equal(missing, []string{second.Name}) {
 		t.Fatalf("missing = %v, want [%s]", missing, second.Name)
 	}

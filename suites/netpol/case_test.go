@@ -2,8 +2,10 @@ package netpol
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -35,8 +37,11 @@ func registerCases(cs []*cases.Case, focus *regexp.Regexp) {
 }
 
 // runCase runs one case: set up its topology, check the case's baseline (no policy: everything
-// that serves connects), then each step (apply, predict, converge, confirm), and record it. The
-// deferred record runs however the spec ends, so the results file always has the case.
+// that serves connects), then each step (apply, predict, converge, hold the window), and record
+// it. The deferred record runs however the spec ends, so the results file always has the case.
+// A case during which a probe pod or a system pod (the CNI's agent among them) restarted, was
+// re-created or changed IP is run again once; if the cluster changes again, the case is an error
+// naming what changed, whatever its cells showed.
 func runCase(ctx SpecContext, c *cases.Case) {
 	n := prog.next()
 	rec := reports.Case{Name: c.Name, Description: c.Description, Source: c.Source, Features: c.Features}
@@ -59,13 +64,61 @@ func runCase(ctx SpecContext, c *cases.Case) {
 		rec.Verdict, rec.Reason = reports.Unsupported, "external hosts unsupported here: "+suite.ExternalsWhy
 		Skip(rec.Reason)
 	}
-	DeferCleanup(func(ctx SpecContext) {
+	cleanUp := func(ctx context.Context) error {
 		stopErr := suite.Externals.Stop(ctx, topo.Externals)
-		if err := suite.Cluster.DeleteAllPolicies(ctx); err != nil || stopErr != nil {
-			Fail(fmt.Sprintf("clean up after case %s: %v %v", c.Name, err, stopErr))
+		return errors.Join(stopErr, suite.Cluster.DeleteAllPolicies(ctx))
+	}
+	DeferCleanup(func(ctx SpecContext) {
+		if err := cleanUp(ctx); err != nil {
+			Fail(fmt.Sprintf("clean up after case %s: %v", c.Name, err))
 		}
 	})
+	for attempt := 1; ; attempt++ {
+		a := attemptCase(ctx, c, n, topo)
+		disruptions := rec.Disruptions
+		for _, d := range a.changed {
+			disruptions = append(disruptions, fmt.Sprintf("attempt %d: %s", attempt, d))
+		}
+		a.rec.Disruptions, a.rec.Attempts = disruptions, attempt
+		rec = a.rec
+		if len(a.changed) == 0 || ctx.Err() != nil {
+			if a.failure != "" {
+				Fail(a.failure)
+			}
+			return
+		}
+		if attempt == 2 {
+			rec.Verdict, rec.Reason = reports.Error, "the cluster changed during the case, twice: "+strings.Join(a.changed, "; ")
+			Fail(rec.Reason)
+		}
+		prog.printf("case %d/%d %s: the cluster changed during the case (%s); running it again\n", n, prog.total, c.Name, strings.Join(a.changed, "; "))
+		if err := cleanUp(ctx); err != nil {
+			rec.Verdict, rec.Reason = reports.Error, "clean up before running the case again: "+err.Error()
+			Fail(rec.Reason)
+		}
+	}
+}
 
+// attempt is one run of a case: its record, the failure text for Ginkgo ("" when the case
+// passed or was not failed), and what changed in the cluster while it ran.
+type attempt struct {
+	rec     reports.Case
+	failure string
+	changed []string
+}
+
+// attemptCase runs the case once. It never calls Fail: runCase decides, after looking at what
+// changed in the cluster meanwhile.
+func attemptCase(ctx SpecContext, c *cases.Case, n int, topo cases.Topology) (a attempt) {
+	a.rec = reports.Case{Name: c.Name, Description: c.Description, Source: c.Source, Features: c.Features}
+	fail := func(v reports.Verdict, reason, text string) attempt {
+		a.rec.Verdict, a.rec.Reason, a.failure = v, reason, text
+		return a
+	}
+	states, err := c.States()
+	if err != nil {
+		return fail(reports.Error, "replay the case: "+err.Error(), "replay the case: "+err.Error())
+	}
 	By("setting up the topology")
 	setUp := time.Now()
 	real, err := suite.SetUp(ctx, topo)
@@ -73,32 +126,41 @@ func runCase(ctx SpecContext, c *cases.Case) {
 		err = suite.Cluster.EnsurePolicies(ctx, topo.Namespaces, nil)
 	}
 	if err != nil {
-		rec.Verdict, rec.Reason = reports.Error, "set up: "+err.Error()
-		Fail(rec.Reason)
+		return fail(reports.Error, "set up: "+err.Error(), "set up: "+err.Error())
 	}
 	By("checking the case's baseline: no policy, everything connects")
 	pred, conv, err := suite.Check(ctx, real, nil, Window{})
 	if err != nil || !healthy(conv) {
-		rec.Verdict, rec.Reason = reports.Error, "cluster not healthy before the case's first step"
+		reason := "cluster not healthy before the case's first step"
 		if err != nil {
-			Fail(rec.Reason + ": " + err.Error())
+			return fail(reports.Error, reason, reason+": "+err.Error())
 		}
-		Fail(FailureText(rec.Reason, pred, conv))
+		return fail(reports.Error, reason, FailureText(reason, pred, conv))
 	}
 	prog.printf("case %d/%d %s: topology and baseline (%d probes, %d polls) in %s\n",
 		n, prog.total, c.Name, len(conv.Final.Cells), conv.Polls, time.Since(setUp).Round(time.Millisecond))
-	runSteps(ctx, c, n, real, pred.Table(), &rec)
+	watched := stablePods(topo, states)
+	before, err := suite.Cluster.Snapshot(ctx, watched)
+	if err != nil {
+		return fail(reports.Error, "snapshot the pods: "+err.Error(), "snapshot the pods: "+err.Error())
+	}
+	a.failure = runSteps(ctx, c, states, n, real, pred.Table(), &a.rec)
+	if ctx.Err() != nil {
+		return a
+	}
+	after, err := suite.Cluster.Snapshot(ctx, watched)
+	if err != nil {
+		return fail(reports.Error, "snapshot the pods: "+err.Error(), "snapshot the pods: "+err.Error())
+	}
+	a.changed = Disruptions(before, after)
+	return a
 }
 
-// runSteps applies and checks every step, recording each, and fails the spec on the first step
-// that fails (the later steps build on it). before is the baseline's predicted table: a step
-// whose table differs from the one before it measures the CNI's time to enforce.
-func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, before *engine.Table, rec *reports.Case) {
-	states, err := c.States()
-	if err != nil {
-		rec.Verdict, rec.Reason = reports.Error, "replay the case: "+err.Error()
-		Fail(rec.Reason)
-	}
+// runSteps applies and checks every step, recording each, and stops at the first step that
+// fails (the later steps build on it), returning the failure text ("" when every step held).
+// before is the baseline's predicted table: a step whose table differs from the one before it
+// measures the CNI's time to enforce.
+func runSteps(ctx SpecContext, c *cases.Case, states []cases.State, n int, real cases.Topology, before *engine.Table, rec *reports.Case) string {
 	ips := peerIPs(real)
 	for i, st := range states {
 		By(fmt.Sprintf("step %d/%d: %s", i+1, len(states), st.Name))
@@ -108,12 +170,12 @@ func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, before
 		})
 		if err != nil {
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
-			Fail(rec.Reason)
+			return rec.Reason
 		}
 		pred, conv, err := suite.Check(ctx, real, policies, suite.Enforce.Window())
 		if err != nil {
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
-			Fail(rec.Reason)
+			return rec.Reason
 		}
 		sr := StepRecord(i, st.Name, policies, pred, conv)
 		table := pred.Table()
@@ -130,13 +192,17 @@ func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, before
 		fmt.Fprintf(GinkgoWriter, "%s\n", FailureText(title, pred, conv))
 		if sr.Verdict == reports.Fail || sr.Verdict == reports.Flaky || sr.Verdict == reports.Error {
 			rec.Verdict, rec.Reason = sr.Verdict, title+" did not match the prediction"
-			Fail(FailureText(rec.Reason, pred, conv))
+			if sr.Verdict == reports.Flaky {
+				rec.Reason = title + " matched, then disagreed within its stability window"
+			}
+			return FailureText(rec.Reason, pred, conv)
 		}
 	}
 	rec.Verdict = CaseVerdict(rec.Steps)
 	if rec.Verdict == reports.Pass && needsMissing(c, suite.Unsupported) {
 		rec.Verdict, rec.Reason = reports.Unsupported, "the case needs a protocol this cluster cannot probe: the rest matched"
 	}
+	return ""
 }
 
 // healthy reports whether a baseline matched, allowing implementation-defined and unsupported

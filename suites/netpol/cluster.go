@@ -18,8 +18,11 @@ import (
 // for exec, both from one explicit kubeconfig.
 type Cluster struct {
 	Client klient.Client
-	exec   kubernetes.Interface
-	rest   *rest.Config
+	// RunID marks the namespaces this run creates or takes over (RunAnnotation), so that its
+	// cleanup deletes only its own.
+	RunID string
+	exec  kubernetes.Interface
+	rest  *rest.Config
 }
 
 // Connect builds the clients from kubeconfig. It uses envconf's NewClient, which returns an error,

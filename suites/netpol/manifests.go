@@ -14,8 +14,11 @@ import (
 // OwnedLabel marks the namespaces the suite created. The suite touches no namespace without it,
 // and refuses to start when one of its namespace names exists without it (issue 5, --existing).
 const (
-	OwnedLabel     = "cnpc.dev/owned"
-	OwnedValue     = "true"
+	OwnedLabel = "cnpc.dev/owned"
+	OwnedValue = "true"
+	// RunAnnotation carries the id of the run that last set a namespace up. An annotation, not
+	// a label: no selector can see it, so the engine's model needs no copy of it.
+	RunAnnotation  = "cnpc.dev/run"
 	probeContainer = "probe"
 	specAnnotation = "cnpc.dev/probe-spec"
 )
@@ -36,8 +39,9 @@ func ModelNamespace(ns cases.Namespace) cases.Namespace {
 	return cases.Namespace{Name: ns.Name, Labels: namespaceLabels(ns)}
 }
 
-func namespaceObject(ns cases.Namespace) *corev1.Namespace {
-	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns.Name, Labels: namespaceLabels(ns)}}
+func namespaceObject(ns cases.Namespace, runID string) *corev1.Namespace {
+	return &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns.Name, Labels: namespaceLabels(ns),
+		Annotations: map[string]string{RunAnnotation: runID}}}
 }
 
 // portsArg is the probe server's --ports value, port first: "80/TCP,80/UDP".

@@ -56,11 +56,16 @@ func (c *Cluster) ensureNamespace(ctx context.Context, ns cases.Namespace, timeo
 	if err := c.patchLabels(ctx, &cur, cur.Labels, want); err != nil {
 		return fmt.Errorf("label namespace %s: %w", ns.Name, err)
 	}
+	if cur.Annotations[RunAnnotation] != c.RunID {
+		if err := c.patch(ctx, &cur, map[string]any{"annotations": map[string]string{RunAnnotation: c.RunID}}); err != nil {
+			return fmt.Errorf("annotate namespace %s: %w", ns.Name, err)
+		}
+	}
 	return nil
 }
 
 func (c *Cluster) createNamespace(ctx context.Context, ns cases.Namespace) error {
-	if err := c.Client.Resources().Create(ctx, namespaceObject(ns)); err != nil {
+	if err := c.Client.Resources().Create(ctx, namespaceObject(ns, c.RunID)); err != nil {
 		return fmt.Errorf("create namespace %s: %w", ns.Name, err)
 	}
 	return nil
@@ -73,7 +78,12 @@ func (c *Cluster) patchLabels(ctx context.Context, obj k8s.Object, have, want ma
 	if patch == nil {
 		return nil
 	}
-	data, err := json.Marshal(map[string]any{"metadata": map[string]any{"labels": patch}})
+	return c.patch(ctx, obj, map[string]any{"labels": patch})
+}
+
+// patch applies one JSON merge patch to obj's metadata.
+func (c *Cluster) patch(ctx context.Context, obj k8s.Object, metadata map[string]any) error {
+	data, err := json.Marshal(map[string]any{"metadata": metadata})
 	if err != nil {
 		return err
 	}

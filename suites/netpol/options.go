@@ -31,6 +31,8 @@ type Options struct {
 	ProbeBinary string
 	// DockerNetwork is the docker network external hosts join (kind's is "kind").
 	DockerNetwork string
+	// RunID marks this run's namespaces; empty means a fresh one.
+	RunID string
 	// Grading says how cells the API leaves to the plugin are judged.
 	Grading Grading
 	// StabilityWindow is the least time a step's observations must keep matching after its first

@@ -106,6 +106,21 @@ func (c *Cluster) DeleteAllPolicies(ctx context.Context) error {
 	return c.EnsurePolicies(ctx, namespaces, nil)
 }
 
+// RunNamespaces lists the namespaces carrying our label that this run set up last.
+func (c *Cluster) RunNamespaces(ctx context.Context) ([]string, error) {
+	var list corev1.NamespaceList
+	if err := c.Client.Resources().List(ctx, &list, resources.WithLabelSelector(OwnedLabel+"="+OwnedValue)); err != nil {
+		return nil, fmt.Errorf("list our namespaces: %w", err)
+	}
+	var names []string
+	for _, ns := range list.Items {
+		if ns.Annotations[RunAnnotation] == c.RunID {
+			names = append(names, ns.Name)
+		}
+	}
+	return names, nil
+}
+
 // OwnedNamespaces lists the namespaces carrying our label.
 func (c *Cluster) OwnedNamespaces(ctx context.Context) ([]string, error) {
 	var list corev1.NamespaceList

@@ -2,6 +2,7 @@ package netpol
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
 	"time"
@@ -42,6 +43,10 @@ func NewSuite(ctx context.Context, opts Options) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.RunID = opts.RunID
+	if c.RunID == "" {
+		c.RunID = newRunID()
+	}
 	nodes, err := c.Nodes(ctx)
 	if err != nil {
 		return nil, err
@@ -58,6 +63,13 @@ func NewSuite(ctx context.Context, opts Options) (*Suite, error) {
 	why := detectExternals(ctx, opts.DockerNetwork, opts.ProbeImage)
 	return &Suite{Opts: opts, Cluster: c, Nodes: nodes, Routes: routes, Externals: ext, ExternalsOK: why == "", ExternalsWhy: why,
 		Enforce: &Enforcement{Floor: opts.StabilityWindow, Cap: opts.ConvergeTimeout}}, nil
+}
+
+// newRunID is a run id unique enough for one cluster: the start time and 4 random bytes.
+func newRunID() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%x", time.Now().UTC().Format("20060102t150405"), b)
 }
 
 // run dispatches a source to its runner: pods through Kubernetes exec, externals through docker.

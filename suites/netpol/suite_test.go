@@ -45,6 +45,7 @@ func init() {
 		opts.Grading = g
 		return err
 	})
+	flag.StringVar(&opts.RunID, "run-id", "", "id that marks this run's namespaces (default: the start time and a random suffix); cleanup deletes only this run's")
 	flag.DurationVar(&opts.StabilityWindow, "stability-window", opts.StabilityWindow, "least time a step must keep matching after its first match (it grows to twice the CNI's p95 time to enforce)")
 	flag.StringVar(&opts.DockerNetwork, "docker-network", opts.DockerNetwork, "docker network of the kind nodes, joined by external hosts")
 }
@@ -94,7 +95,9 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	fmt.Fprintf(GinkgoWriter, "nodes %v, pod routes %v\n", suite.Nodes, suite.Routes)
 	By("checking that our namespace names are free or ours")
 	Expect(suite.Cluster.CheckOwnership(ctx, namespaceNames(catalog))).To(Succeed())
-	results, err = NewResults(opts.Results, runHeader(opts))
+	header := runHeader(opts)
+	header.RunID = suite.Cluster.RunID
+	results, err = NewResults(opts.Results, header)
 	Expect(err).NotTo(HaveOccurred())
 	info, err := suite.Cluster.Info(ctx)
 	Expect(err).NotTo(HaveOccurred())
@@ -124,8 +127,8 @@ var _ = AfterSuite(func(ctx SpecContext) {
 	if suite == nil {
 		return
 	}
-	By("deleting the policies and namespaces of the run")
-	names, err := suite.Cluster.OwnedNamespaces(ctx)
+	By("deleting the namespaces of this run (" + suite.Cluster.RunID + ")")
+	names, err := suite.Cluster.RunNamespaces(ctx)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(suite.Cluster.DeleteNamespaces(ctx, names)).To(Succeed())
 	if results != nil {
