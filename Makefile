@@ -25,7 +25,7 @@ $(error usage: make conformance CNI=<kube-router|kube-router-nofw|flannel|calico
 endif
 endif
 
-.PHONY: help build test test-deps lint bench probe-image images conformance publish matrix report-screenshot clean
+.PHONY: help build test test-deps lint bench probe-image images conformance publish matrix report-screenshot clean mutants
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -38,6 +38,9 @@ test-deps: ## install what the tests need (Debian packages) when missing
 
 test: test-deps build ## run every test (cluster suites are skipped by -short)
 	$(GO) test -short -count=1 ./...
+
+mutants: ## break each verdict guard in turn (go test -overlay) and require its tests to fail
+	python3 hack/mutants.py
 
 lint: ## go vet, staticcheck, gofmt and the package import map
 	$(GO) vet ./...
