@@ -64,8 +64,8 @@ publish: build ## copy the real run in reports/out/<CNI> to reports/published/<C
 	$(MAKE) matrix
 
 matrix: build ## regenerate reports/published/matrix.md and matrix.html from the published runs
-	./bin/cnpc report matrix --format markdown --out reports/published/matrix.md reports/published/*/results.json
-	./bin/cnpc report matrix --format html --out reports/published/matrix.html reports/published/*/results.json
+	./bin/cnpc report matrix -o markdown --out-file reports/published/matrix.md reports/published/*/results.json
+	./bin/cnpc report matrix -o html --out-file reports/published/matrix.html reports/published/*/results.json
 
 report-screenshot: test-deps ## screenshot the HTML report and matrix of a recorded run: reports/out/screenshot.png
 	$(GO) test -count=1 -run 'TestHTMLInBrowser|TestMatrixInBrowser' ./reports -screenshot=$(CURDIR)/reports/out/screenshot.png

@@ -10,34 +10,34 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cnpc-dev/cnpc/cases"
 )
 
-func init() {
-	register("cases", "list, validate or generate conformance cases", runCases)
-}
+func init() { register(newCasesCommand) }
 
-const casesUsage = `usage:
-  cnpc cases list [--features f1,f2] [--generated]   list cases: name, steps, features
-  cnpc cases validate PATH...                        check case files (a file or a directory of *.yaml)
-  cnpc cases generate --out DIR                      write the generated cases as case files`
-
-func runCases(args []string, s streams) error {
-	if len(args) == 0 {
-		return usageErrorf("cases: expected a subcommand (list, validate or generate)\n%s", casesUsage)
+func newCasesCommand(s streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "cases",
+		Short: "list, validate or generate conformance cases",
+		Long: `The cases commands work on case files (the format of cases/README.md): the embedded catalog,
+the generated cases, and your own.`,
+		Example: `  cnpc cases list --features egress,ip-block
+  cnpc cases validate my-cases/
+  cnpc cases generate --out-dir gen/`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("cases: unknown subcommand %q, expected list, validate or generate", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageErrorf("cases: expected a subcommand (list, validate or generate); see cnpc cases --help")
+		},
 	}
-	switch args[0] {
-	case "list":
-		return runCasesList(args[1:], s)
-	case "validate":
-		return runCasesValidate(args[1:], s)
-	case "generate":
-		return runCasesGenerate(args[1:], s)
-	case "-h", "--help", "help":
-		fmt.Fprintln(s.Out, casesUsage)
-		return nil
-	}
-	return usageErrorf("cases: unknown subcommand %q, expected list, validate or generate", args[0])
+	cmd.AddCommand(newCasesListCommand(s), newCasesValidateCommand(s), newCasesGenerateCommand(s))
+	return cmd
 }
 
 // casesListFlags are the flags of `cnpc cases list`.
@@ -46,18 +46,29 @@ type casesListFlags struct {
 	generated bool
 }
 
-func runCasesList(args []string, s streams) error {
+func newCasesListCommand(s streams) *cobra.Command {
 	var f casesListFlags
-	flags := newFlagSet("cases list", s)
-	flags.StringVar(&f.features, "features", "", "comma-separated features a case must all carry")
-	flags.BoolVar(&f.generated, "generated", false, "list the generated cases instead of the catalog")
-	rest, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "list cases: name, steps, features",
+		Long:  "List prints the catalog's cases (or the generated ones) with their step count and features, one per line.",
+		Example: `  cnpc cases list
+  cnpc cases list --features ip-block-except,egress
+  cnpc cases list --generated`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("cases list: unexpected argument %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return f.run(s) },
 	}
-	if len(rest) > 0 {
-		return usageErrorf("cases list: unexpected argument %q", rest[0])
-	}
+	cmd.Flags().StringVar(&f.features, "features", "", "comma-separated features a case must all carry")
+	cmd.Flags().BoolVar(&f.generated, "generated", false, "list the generated cases instead of the catalog")
+	return cmd
+}
+
+func (f casesListFlags) run(s streams) error {
 	want, err := cases.ParseFeatures(f.features)
 	if err != nil {
 		return usageErrorf("cases list: --features: %v", err)
@@ -85,15 +96,26 @@ func runCasesList(args []string, s streams) error {
 	return nil
 }
 
-func runCasesValidate(args []string, s streams) error {
-	flags := newFlagSet("cases validate", s)
-	paths, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+func newCasesValidateCommand(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate PATH...",
+		Short: "check case files (a file or a directory of *.yaml)",
+		Long: `Validate loads every case file given, and every *.yaml and *.yml file under each directory given,
+as cnpc run would, and reports every problem of every file as file:line:col: field: message.
+It exits 2 if any file is invalid.`,
+		Example: `  cnpc cases validate my-case.yaml
+  cnpc cases validate my-cases/ more-cases/`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("cases validate: expected a case file or a directory of case files")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return validateCases(args, s) },
 	}
-	if len(paths) == 0 {
-		return usageErrorf("cases validate: expected a case file or a directory of case files")
-	}
+}
+
+func validateCases(paths []string, s streams) error {
 	var files []string
 	for _, p := range paths {
 		found, err := caseFiles(p)
@@ -151,20 +173,26 @@ func caseFiles(p string) ([]string, error) {
 	return out, nil
 }
 
-func runCasesGenerate(args []string, s streams) error {
-	flags := newFlagSet("cases generate", s)
-	out := flags.String("out", "", "directory to write the generated case files into (created if missing)")
-	rest, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+func newCasesGenerateCommand(s streams) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:     "generate --out-dir DIR",
+		Short:   "write the generated cases as case files",
+		Long:    "Generate writes the generator's cases (cases/generate.go), one file each, into a directory.",
+		Example: "  cnpc cases generate --out-dir gen/\n  cnpc cases validate gen/",
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, args []string) error { return generateCases(out, s) },
 	}
-	if len(rest) > 0 {
-		return usageErrorf("cases generate: unexpected argument %q", rest[0])
+	cmd.Flags().StringVar(&out, "out-dir", "", "directory to write the generated case files into (created if missing)")
+	alias(cmd, "out", "out-dir")
+	return cmd
+}
+
+func generateCases(out string, s streams) error {
+	if out == "" {
+		return usageErrorf("cases generate: --out-dir DIR is required")
 	}
-	if *out == "" {
-		return usageErrorf("cases generate: --out DIR is required")
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return envError(fmt.Errorf("cases generate: %w", err))
 	}
 	gen := cases.Generated()
@@ -173,10 +201,10 @@ func runCasesGenerate(args []string, s streams) error {
 		if err != nil {
 			return envError(fmt.Errorf("cases generate: %w", err))
 		}
-		if err := os.WriteFile(filepath.Join(*out, c.Name+".yaml"), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(out, c.Name+".yaml"), data, 0o644); err != nil {
 			return envError(fmt.Errorf("cases generate: %w", err))
 		}
 	}
-	fmt.Fprintf(s.Err, "wrote %d generated cases to %s\n", len(gen), *out)
+	fmt.Fprintf(s.Err, "wrote %d generated cases to %s\n", len(gen), out)
 	return nil
 }

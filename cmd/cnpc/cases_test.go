@@ -187,7 +187,7 @@ func TestCasesValidate(t *testing.T) {
 func TestCasesGenerateWritesValidFiles(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "gen")
-	_, errOut, code := runCLI(t, "cases", "generate", "--out", dir)
+	_, errOut, code := runCLI(t, "cases", "generate", "--out-dir", dir)
 	if code != 0 {
 		t.Fatalf("cnpc cases generate exited %d; stderr:\n%s", code, errOut)
 	}
@@ -199,8 +199,17 @@ func TestCasesGenerateWritesValidFiles(t *testing.T) {
 		t.Fatalf("validate generated cases: exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
 	_, errOut, code = runCLI(t, "cases", "generate")
-	if code != 2 || !strings.Contains(errOut, "cases generate: --out DIR is required") {
-		t.Errorf("generate without --out: exit %d, stderr %q", code, errOut)
+	if code != 2 || !strings.Contains(errOut, "cases generate: --out-dir DIR is required") {
+		t.Errorf("generate without --out-dir: exit %d, stderr %q", code, errOut)
+	}
+	// The old name still works, and says it is deprecated.
+	old := filepath.Join(t.TempDir(), "old")
+	_, errOut, code = runCLI(t, "cases", "generate", "--out", old)
+	if code != 0 || !strings.Contains(errOut, "--out is deprecated and will go; use --out-dir") {
+		t.Errorf("generate --out: exit %d, stderr %q", code, errOut)
+	}
+	if files, _ := filepath.Glob(filepath.Join(old, "*.yaml")); len(files) != 366 {
+		t.Errorf("generate --out wrote %d files, want 366", len(files))
 	}
 }
 

@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
 )
 
-func init() {
-	register("predict", "print the engine's truth tables for every step of a case file", runPredict)
-}
+func init() { register(newPredictCommand) }
 
-// predictFlags are the flags of `cnpc predict CASE.yaml [--output text|json]`.
+// predictFlags are the flags of `cnpc predict CASE.yaml [-o text|json]`.
 type predictFlags struct {
 	output string
 }
@@ -40,21 +40,33 @@ type (
 	}
 )
 
-func runPredict(args []string, s streams) error {
+func newPredictCommand(s streams) *cobra.Command {
 	var f predictFlags
-	flags := newFlagSet("predict", s)
-	flags.StringVar(&f.output, "output", "text", "output format: text (truth tables) or json")
-	rest, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "predict CASE",
+		Short: "print the engine's truth tables for every step of a case file",
+		Long: `Predict loads a case file (or a catalog case by name), checks it as cnpc run would, and prints
+what the engine predicts after every step: one truth table per port and protocol (text), or every
+ordered pair of peers on every port the destination serves (json).`,
+		Example: `  cnpc predict my-case.yaml
+  cnpc predict my-case.yaml -o json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("predict: expected one case file, found %d arguments\nusage: cnpc predict CASE.yaml [-o text|json]", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return f.run(args[0], s) },
 	}
-	if len(rest) != 1 {
-		return usageErrorf("predict: expected one case file, found %d arguments\nusage: cnpc predict CASE.yaml [--output text|json]", len(rest))
-	}
+	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "output format: text (truth tables) or json")
+	return cmd
+}
+
+func (f predictFlags) run(file string, s streams) error {
 	if f.output != "text" && f.output != "json" {
 		return usageErrorf("predict: --output: found %q, expected text or json", f.output)
 	}
-	c, states, predictions, err := predictCase(rest[0])
+	c, states, predictions, err := predictCase(file)
 	if err != nil {
 		return err
 	}

@@ -15,20 +15,13 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+	"github.com/spf13/cobra"
 
 	"github.com/cnpc-dev/cnpc/clusters"
 	"github.com/cnpc-dev/cnpc/images"
 )
 
-func init() {
-	register("run", "create a kind cluster with a CNI, run the conformance suite, summarise", runRun)
-}
-
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string     { return strings.Join(*l, ",") }
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+func init() { register(newRunCommand) }
 
 // runFlags are the flags of cnpc run.
 type runFlags struct {
@@ -37,44 +30,91 @@ type runFlags struct {
 	cases, from, cacheDir                string
 	out                                  string
 	workers, verbosity                   int
-	manifests, loadImages                stringList
+	manifests, loadImages                []string
 	existing, reuse, keep, quiet         bool
 	convergeTimeout, readyTimeout        time.Duration
 	suiteTimeout                         time.Duration
 }
 
-func parseRunFlags(args []string, s streams) (*runFlags, error) {
+const runLong = `Run creates a kind cluster with the CNI of a profile (building from pinned sources whatever docker
+lacks), installs the CNI, runs the conformance suite (bin/netpol.test) over the selected cases and
+writes results.json, junit.xml, summary.md and report.html into the output directory. Every filter
+is applied before a cluster exists: a selection that matches nothing stops at once.
+
+Exit codes: 0 every verdict matched, 1 mismatches, 2 bad input or usage, 3 environment or
+infrastructure failure.`
+
+const runExample = `  cnpc run --cni calico
+  cnpc run --cni kube-router --focus '^upstream-' --labels 'egress && !sctp'
+  cnpc run --cni cilium --cases all --converge-timeout 45s --out-dir out/cilium
+  cnpc run --cni custom --manifest my-cni.yaml --load-image my/cni:dev
+  cnpc run --cni calico --existing --kubeconfig ~/.kube/config`
+
+func newRunCommand(s streams) *cobra.Command {
 	f := &runFlags{}
-	fs := newFlagSet("run", s)
+	cmd := &cobra.Command{
+		Use:     "run --cni NAME [flags]",
+		Short:   "create a kind cluster with a CNI, run the conformance suite, summarise",
+		Long:    runLong,
+		Example: runExample,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.check(); err != nil {
+				return err
+			}
+			return runRun(f, s)
+		},
+	}
+	f.define(cmd)
+	return cmd
+}
+
+// define registers the flags of cnpc run on cmd, bound to f.
+func (f *runFlags) define(cmd *cobra.Command) {
+	fs := cmd.Flags()
 	fs.StringVar(&f.cni, "cni", "", "CNI profile: "+strings.Join(clusters.ProfileNames(), ", "))
 	fs.IntVar(&f.workers, "workers", clusters.DefaultWorkers, "worker nodes (besides one control plane)")
 	fs.StringVar(&f.ipFamily, "ip-family", string(clusters.IPv4), "ipv4, ipv6 or dual")
 	fs.StringVar(&f.from, "from", string(clusters.FromSource), "where the CNI comes from: source (build the node and CNI images from pinned sources) or release (upstream manifests and registry images)")
 	fs.StringVar(&f.cacheDir, "cache-dir", images.DefaultDir(), "where from-source builds keep binaries, sources and logs ($CNPC_CACHE)")
 	fs.StringVar(&f.nodeImage, "node-image", "", "kind node image (default: the profile's, else kind's)")
-	fs.Var(&f.manifests, "manifest", "local CNI manifest to apply instead of the profile's (repeatable)")
-	fs.Var(&f.loadImages, "load-image", "local docker image to load into the nodes (repeatable)")
+	fs.StringArrayVar(&f.manifests, "manifest", nil, "local CNI manifest to apply instead of the profile's (repeatable)")
+	fs.StringArrayVar(&f.loadImages, "load-image", nil, "local docker image to load into the nodes (repeatable)")
 	fs.StringVar(&f.probeImage, "probe-image", "localhost/cnpc/probe:dev", "probe image (make probe-image builds it)")
 	fs.BoolVar(&f.existing, "existing", false, "run against the cluster of --kubeconfig or KUBECONFIG; create and delete nothing")
-	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig: read with --existing, else written (default <out>/kubeconfig)")
+	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kubeconfig: read with --existing, else written (default <out-dir>/kubeconfig)")
 	fs.BoolVar(&f.reuse, "reuse", false, "reuse a kind cluster of the same name instead of recreating it")
 	fs.BoolVar(&f.keep, "keep", false, "keep the cluster afterwards (and the nodes of a failed creation)")
 	fs.StringVar(&f.focus, "focus", "", "run only cases matching this regular expression")
 	fs.StringVar(&f.labels, "labels", "", "Ginkgo label filter over case features, e.g. 'egress && !sctp'")
 	fs.StringVar(&f.cases, "cases", "catalog", "which cases: catalog (documented and upstream), generated, or all")
 	fs.StringVar(&f.suite, "suite", "bin/netpol.test", "compiled suite (go test -c -o bin/netpol.test ./suites/netpol)")
-	fs.StringVar(&f.out, "out", "", "output directory (default reports/out/<cni>)")
+	fs.StringVar(&f.out, "out-dir", "", "output directory (default reports/out/<cni>)")
 	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
 	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
 	fs.DurationVar(&f.suiteTimeout, "suite-timeout", 12*time.Hour, "how long the whole suite may run (Ginkgo's own default, 1h, cuts --cases all short)")
-	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
-	fs.IntVar(&f.verbosity, "v", 0, "log detail: 0 phases, 1 debug, 2 trace")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return nil, err
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
+	fs.IntVarP(&f.verbosity, "verbosity", "v", 0, "log detail: 0 phases, 1 debug, 2 trace")
+	alias(cmd, "out", "out-dir")
+	alias(cmd, "q", "quiet")
+	alias(cmd, "v", "verbosity")
+	cmd.RegisterFlagCompletionFunc("cni", fixedCompletion(clusters.ProfileNames()))
+	cmd.RegisterFlagCompletionFunc("cases", fixedCompletion([]string{"catalog", "generated", "all"}))
+	cmd.RegisterFlagCompletionFunc("ip-family", fixedCompletion([]string{"ipv4", "ipv6", "dual"}))
+	cmd.RegisterFlagCompletionFunc("from", fixedCompletion([]string{"source", "release"}))
+}
+
+// parseRunFlags parses the flags of cnpc run as the command does and checks them; tests use it to
+// look at the result without running anything.
+func parseRunFlags(args []string, s streams) (*runFlags, error) {
+	f := &runFlags{}
+	cmd := &cobra.Command{Use: "run", Args: noArgs}
+	f.define(cmd)
+	if err := cmd.ParseFlags(args); err != nil {
+		return nil, usageErrorf("cnpc run: %v", err)
 	}
-	if len(pos) > 0 {
-		return nil, usageErrorf("run takes no arguments, found %q", pos)
+	if err := cmd.ValidateArgs(cmd.Flags().Args()); err != nil {
+		return nil, err
 	}
 	return f, f.check()
 }
@@ -163,11 +203,7 @@ func (f *runFlags) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
-func runRun(args []string, s streams) error {
-	f, err := parseRunFlags(args, s)
-	if err != nil {
-		return err
-	}
+func runRun(f *runFlags, s streams) error {
 	suite, err := filepath.Abs(f.suite)
 	if err == nil {
 		_, err = os.Stat(suite)

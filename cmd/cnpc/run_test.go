@@ -24,7 +24,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad family", []string{"run", "--cni", "kube-router", "--ip-family", "ipv5"}, exitBadInput, `--ip-family: unknown ip family "ipv5"`},
 		{"existing with reuse", []string{"run", "--cni", "custom", "--existing", "--reuse"}, exitBadInput, "--existing: cannot be combined with --reuse"},
 		{"positional argument", []string{"run", "--cni", "kube-router", "extra"}, exitBadInput, `run takes no arguments, found ["extra"]`},
-		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "flag provided but not defined: -cnii"},
+		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "cnpc run: unknown flag: --cnii (see cnpc run --help)"},
+		{"single-dash long flag", []string{"run", "-cni", "kube-router"}, exitBadInput, "cnpc run: unknown shorthand flag: 'c' in -cni"},
 		{"bad focus", []string{"run", "--cni", "custom", "--focus", "("}, exitBadInput, "--focus: expected a regular expression: error parsing regexp: missing closing )"},
 		{"bad labels", []string{"run", "--cni", "custom", "--labels", "egress &&"}, exitBadInput, "--labels: expected a Ginkgo label filter such as 'egress && !sctp': Syntax Error Parsing Label Filter: egress &&: Unexpected EOF."},
 		{"missing suite binary", []string{"run", "--cni", "kube-router", "--suite", "/nonexistent/netpol.test"}, exitEnvironment,
@@ -61,7 +62,7 @@ func TestRunFlagDefaults(t *testing.T) {
 
 func TestSuiteArgs(t *testing.T) {
 	t.Parallel()
-	f, err := parseRunFlags([]string{"--cni", "kube-router", "--focus", "deny", "--labels", "egress && !sctp", "--converge-timeout", "45s", "--out", "o"}, streams{Err: &bytes.Buffer{}})
+	f, err := parseRunFlags([]string{"--cni", "kube-router", "--focus", "deny", "--labels", "egress && !sctp", "--converge-timeout", "45s", "--out-dir", "o"}, streams{Err: &bytes.Buffer{}})
 	if err != nil {
 		t.Fatal(err)
 	}
