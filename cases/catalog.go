@@ -100,3 +100,20 @@ func ParseFeatures(list string) ([]Feature, error) {
 	}
 	return out, errors.Join(errs...)
 }
+
+// CatalogSource returns the case of the embedded catalog named name and the text of its file, as
+// written (comments included). ok is false when no catalog case has that name.
+func CatalogSource(name string) (c *Case, data []byte, ok bool, err error) {
+	all, err := Catalog()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	for _, c := range all {
+		if c.Name != name {
+			continue
+		}
+		data, err := fs.ReadFile(catalogFS, strings.TrimPrefix(c.File, "cases/"))
+		return c, data, err == nil, err
+	}
+	return nil, nil, false, nil
+}

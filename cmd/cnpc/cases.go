@@ -20,23 +20,24 @@ func init() { register(newCasesCommand) }
 func newCasesCommand(s streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cases",
-		Short: "list, validate or generate conformance cases",
+		Short: "list, show, validate or generate conformance cases",
 		Long: `The cases commands work on case files (the format of cases/README.md): the embedded catalog,
 the generated cases, and your own.`,
 		Example: `  cnpc cases list --features egress,ip-block
+  cnpc cases show three-tier > my-case.yaml
   cnpc cases validate my-cases/
   cnpc cases generate --out-dir gen/`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return usageErrorf("cases: unknown subcommand %q, expected list, validate or generate", args[0])
+				return usageErrorf("cases: unknown subcommand %q, expected list, show, validate or generate", args[0])
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageErrorf("cases: expected a subcommand (list, validate or generate); see cnpc cases --help")
+			return usageErrorf("cases: expected a subcommand (list, show, validate or generate); see cnpc cases --help")
 		},
 	}
-	cmd.AddCommand(newCasesListCommand(s), newCasesValidateCommand(s), newCasesGenerateCommand(s))
+	cmd.AddCommand(newCasesListCommand(s), newCasesShowCommand(s), newCasesValidateCommand(s), newCasesGenerateCommand(s))
 	return cmd
 }
 
@@ -93,6 +94,45 @@ func (f casesListFlags) run(s streams) error {
 		return envError(err)
 	}
 	fmt.Fprintf(s.Err, "%d of %d cases\n", len(selected), len(all))
+	return nil
+}
+
+func newCasesShowCommand(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show NAME",
+		Short: "print the YAML of a catalog or generated case",
+		Long: `Show prints a case file: a catalog case's file as it is embedded (comments included), or a
+generated case as cnpc cases generate writes it. A copy is a start for a case of your own.`,
+		Example: `  cnpc cases show three-tier
+  cnpc cases show upstream-egress-cidr > my-egress.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("cases show: expected one case name, found %d arguments", len(args))
+			}
+			return nil
+		},
+		ValidArgsFunction: completeCases,
+		RunE:              func(cmd *cobra.Command, args []string) error { return showCase(args[0], s) },
+	}
+}
+
+func showCase(name string, s streams) error {
+	_, data, ok, err := cases.CatalogSource(name)
+	if err != nil {
+		return inputError(fmt.Errorf("cases show: load the embedded catalog: %w", err))
+	}
+	if !ok {
+		c, _ := caseByName(name)
+		if c == nil {
+			return inputError(fmt.Errorf("cases show: no catalog or generated case is named %q (cnpc cases list, cnpc cases list --generated)", name))
+		}
+		if data, err = cases.MarshalCase(c); err != nil {
+			return envError(fmt.Errorf("cases show: %w", err))
+		}
+	}
+	if _, err := s.Out.Write(data); err != nil {
+		return envError(err)
+	}
 	return nil
 }
 

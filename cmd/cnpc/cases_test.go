@@ -57,7 +57,7 @@ func TestCasesList(t *testing.T) {
 			name:   "no subcommand",
 			args:   []string{"cases"},
 			code:   2,
-			stderr: "cnpc: cases: expected a subcommand (list, validate or generate)",
+			stderr: "cnpc: cases: expected a subcommand (list, show, validate or generate)",
 		},
 	}
 	for _, tt := range tests {

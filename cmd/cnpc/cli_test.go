@@ -106,7 +106,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"predict", "--bogus", "x.yaml"}, "cnpc: cnpc predict: unknown flag: --bogus (see cnpc predict --help)\n", ""},
 		{"flag without value", []string{"explain", "x.yaml", "--port"}, "cnpc: cnpc explain: flag needs an argument: --port (see cnpc explain --help)\n", ""},
 		{"bad flag value", []string{"explain", "x.yaml", "--port", "eighty"}, `cnpc: cnpc explain: invalid argument "eighty" for "--port" flag`, ""},
-		{"unknown cases subcommand", []string{"cases", "show-all"}, `cnpc: cases: unknown subcommand "show-all", expected list, validate or generate` + "\n", ""},
+		{"unknown cases subcommand", []string{"cases", "show-all"}, `cnpc: cases: unknown subcommand "show-all", expected list, show, validate or generate` + "\n", ""},
 		{"version takes no argument", []string{"version", "x"}, `cnpc: cnpc version takes no arguments, found ["x"]` + "\n", ""},
 	}
 	for _, tt := range tests {

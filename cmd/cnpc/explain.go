@@ -28,9 +28,11 @@ func newExplainCommand(s streams) *cobra.Command {
 		Long: `Explain says why the engine allows or denies one connection after one step of a case: which
 policies isolate the source for egress and the destination for ingress, and which rule (policy,
 index, peer, port) admits the connection or that none does. A peer is namespace/pod or the name of
-an external host.`,
+an external host. CASE is a case file, or the name of a catalog or generated case.`,
 		Example: `  cnpc explain my-case.yaml --from x/a --to y/a --port 80
-  cnpc explain my-case.yaml --from x/a --to backup --port 3306 --protocol UDP --step 0`,
+  cnpc explain my-case.yaml --from x/a --to backup --port 3306 --protocol UDP --step 0
+  cnpc explain three-tier --from x/a --to y/a --port 80     # a catalog case, by name`,
+		ValidArgsFunction: completeCases,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("explain: expected one case file, found %d arguments\n%s", len(args), explainUsage)

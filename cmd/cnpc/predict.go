@@ -45,11 +45,13 @@ func newPredictCommand(s streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "predict CASE",
 		Short: "print the engine's truth tables for every step of a case file",
-		Long: `Predict loads a case file (or a catalog case by name), checks it as cnpc run would, and prints
+		Long: `Predict loads a case file (or a catalog or generated case, by name), checks it as cnpc run would, and prints
 what the engine predicts after every step: one truth table per port and protocol (text), or every
 ordered pair of peers on every port the destination serves (json).`,
 		Example: `  cnpc predict my-case.yaml
-  cnpc predict my-case.yaml -o json`,
+  cnpc predict my-case.yaml -o json
+  cnpc predict three-tier          # a catalog case, by name`,
+		ValidArgsFunction: completeCases,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("predict: expected one case file, found %d arguments\nusage: cnpc predict CASE.yaml [-o text|json]", len(args))
@@ -76,11 +78,12 @@ func (f predictFlags) run(file string, s streams) error {
 	return writePredictText(s.Out, c, states, predictions)
 }
 
-// predictCase loads the case file at path and predicts every step. Bad input is exit 2.
-func predictCase(path string) (*cases.Case, []cases.State, []*engine.Prediction, error) {
-	c, err := cases.LoadFile(path)
+// predictCase loads the case arg names (a file, or a catalog or generated case; see loadCase) and
+// predicts every step. Bad input is exit 2.
+func predictCase(arg string) (*cases.Case, []cases.State, []*engine.Prediction, error) {
+	c, err := loadCase(arg)
 	if err != nil {
-		return nil, nil, nil, inputError(err)
+		return nil, nil, nil, err
 	}
 	states, err := c.States()
 	if err != nil {
@@ -90,7 +93,7 @@ func predictCase(path string) (*cases.Case, []cases.State, []*engine.Prediction,
 	for i, st := range states {
 		p, err := engine.PredictState(st)
 		if err != nil {
-			return nil, nil, nil, inputError(fmt.Errorf("%s: steps[%d] %q: %w", path, i, st.Name, err))
+			return nil, nil, nil, inputError(fmt.Errorf("%s: steps[%d] %q: %w", caseWhere(c), i, st.Name, err))
 		}
 		out = append(out, p)
 	}
