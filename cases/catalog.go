@@ -15,7 +15,8 @@ import (
 //go:embed catalog
 var catalogFS embed.FS
 
-// Catalog loads every case file of the embedded catalog, in path order. Every file is loaded even
+// Catalog loads every case file of the embedded catalog, in path order, strictly: a feature a case
+// declares but does not exercise is an error here, not a warning. Every file is loaded even
 // when some fail: the error joins the problems of all files (each names its file and line), and the
 // cases that did load are returned beside it. Two cases with the same name are an error too.
 func Catalog() ([]*Case, error) { return loadCatalog(catalogFS) }
@@ -34,7 +35,7 @@ func loadCatalog(fsys fs.FS) ([]*Case, error) {
 			return err
 		}
 		file := path.Join("cases", p)
-		c, err := Load(file, data)
+		c, err := load(file, data, true)
 		if err != nil {
 			errs = append(errs, err)
 			return nil

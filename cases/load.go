@@ -23,7 +23,7 @@ type (
 		Name        string        `json:"name" cnpc:"required"`
 		Description string        `json:"description"`
 		Source      string        `json:"source"`
-		Features    []string      `json:"features" cnpc:"required"`
+		Features    []string      `json:"features"`
 		Topology    *topologyFile `json:"topology"`
 		Steps       []stepFile    `json:"steps" cnpc:"required"`
 	}
@@ -89,11 +89,17 @@ func LoadFile(path string) (*Case, error) {
 	return Load(path, data)
 }
 
-// Load parses, defaults and validates one case file; path is used in messages. The returned case
-// is ready for prediction: policies are defaulted as the API server would, and IP placeholders
-// are resolved against the topology's own IPs. On failure the error is an ErrorList holding every
-// problem of the file, sorted by position.
-func Load(path string, data []byte) (*Case, error) {
+// Load parses, defaults and validates one case file of a user; path is used in messages. The
+// returned case is ready for prediction: policies are defaulted as the API server would, and IP
+// placeholders are resolved against the topology's own IPs. Its features are derived from its
+// content (see settleFeatures): a declared feature the case does not exercise is a warning
+// (Case.Warnings), an unknown tag a free label (Case.Labels). On failure the error is an
+// ErrorList holding every problem of the file, sorted by position.
+func Load(path string, data []byte) (*Case, error) { return load(path, data, false) }
+
+// load is Load; strict (the embedded catalog) turns the warnings about features into errors and
+// allows no free labels.
+func load(path string, data []byte, strict bool) (*Case, error) {
 	r := newReporter(path)
 	root, err := parseOneDocument(path, data)
 	if err != nil {
@@ -116,9 +122,15 @@ func Load(path string, data []byte) (*Case, error) {
 		}
 	}
 	c.check(r)
+	declared := make([]declaredFeature, len(cf.Features))
+	for i, f := range cf.Features {
+		declared[i] = declaredFeature{name: f, path: index("features", i)}
+	}
+	r.settleFeatures(c, declared, strict, len(r.errs) == 0)
 	if err := r.errs.orNil(); err != nil {
 		return nil, err
 	}
+	c.Warnings = r.warns.sorted()
 	return c, nil
 }
 
@@ -189,18 +201,11 @@ func syntaxError(path string, err error) error {
 	return ErrorList{e}
 }
 
-// buildCase turns the decoded file into a Case. Problems of meaning are left to validate, except
-// those that stop a value from being represented (an unknown feature, an unknown topology base).
+// buildCase turns the decoded file into a Case, without its features (settleFeatures derives
+// them once the policies are defaulted). Problems of meaning are left to validate, except those
+// that stop a value from being represented (an unknown topology base).
 func (r *reporter) buildCase(cf *caseFile) *Case {
 	c := &Case{Name: cf.Name, Description: cf.Description, Source: cf.Source}
-	for i, s := range cf.Features {
-		f, err := ParseFeature(s)
-		if err != nil {
-			r.addf(index("features", i), "%v", err)
-			continue
-		}
-		c.Features = append(c.Features, f)
-	}
 	if cf.Topology != nil {
 		c.Topology, c.TopologyBase = r.buildTopology(cf.Topology)
 	}

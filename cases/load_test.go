@@ -73,8 +73,12 @@ func goodCase() *Case {
 		Name:        "every-field",
 		Description: "A case that uses every field of the format.",
 		Source:      "cases/load_test.go",
-		Features:    []Feature{FeatureIngress, FeatureEgress, FeatureIPBlock, FeatureIPBlockExcept, FeatureTopologyChange},
-		File:        "testdata/good.yaml",
+		// Derived from the content: the file declares only five of them.
+		Features: []Feature{FeatureIngress, FeatureEgress, FeatureDenyAll, FeaturePolicyTypes, FeaturePodAndNamespace,
+			FeatureMatchExpressions, FeatureMultiplePeers, FeatureMultiplePolicies, FeatureIPBlock, FeatureIPBlockExcept,
+			FeatureExternal, FeatureNumericPort, FeatureNamedPort, FeatureEndPort, FeatureTCP, FeatureUDP,
+			FeatureLabelChange, FeaturePolicyDelete, FeatureTopologyChange},
+		File: "testdata/good.yaml",
 		Topology: &Topology{
 			Namespaces: []Namespace{{Name: "x", Labels: map[string]string{"ns": "x"}}, {Name: "y"}},
 			Pods: []Pod{

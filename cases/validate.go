@@ -37,9 +37,6 @@ func (c *Case) validateHeader(r *reporter) {
 			r.addf("name", "found %q: %s", c.Name, msg)
 		}
 	}
-	if len(c.Features) == 0 {
-		r.addf("features", "found no features, expected at least one")
-	}
 	seen := map[Feature]bool{}
 	for i, f := range c.Features {
 		if seen[f] {

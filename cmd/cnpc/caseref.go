@@ -15,8 +15,12 @@ import (
 // loadCase loads the case arg names: the case file at that path or, when there is no such file
 // and arg could be a case name (a DNS-1123 label: no dot, no slash), the catalog or generated case
 // of that name. A file wins over a name, so a file in the working directory is never shadowed.
-func loadCase(arg string) (*cases.Case, error) {
+// Its warnings go to s.Err.
+func loadCase(arg string, s streams) (*cases.Case, error) {
 	c, err := cases.LoadFile(arg)
+	if err == nil {
+		warn(s, c)
+	}
 	if err == nil || !errors.Is(err, fs.ErrNotExist) || len(validation.IsDNS1123Label(arg)) > 0 {
 		return c, inputErrorOrNil(err)
 	}
@@ -45,6 +49,13 @@ func caseByName(name string) (*cases.Case, error) {
 		}
 	}
 	return nil, nil
+}
+
+// warn prints the warnings of a loaded case on stderr, one a line.
+func warn(s streams, c *cases.Case) {
+	for _, w := range c.Warnings {
+		fmt.Fprintf(s.Err, "cnpc: warning: %v\n", w)
+	}
 }
 
 func inputErrorOrNil(err error) error {

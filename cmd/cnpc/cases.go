@@ -172,6 +172,7 @@ func validateCases(paths []string, s streams) error {
 			errs = append(errs, err)
 			continue
 		}
+		warn(s, c)
 		// Suites and reports key results by case name, so names must be unique.
 		if other, ok := byName[c.Name]; ok {
 			errs = append(errs, fmt.Errorf("%s: case name %q is already used by %s", file, c.Name, other))

@@ -140,6 +140,7 @@ func TestCasesValidate(t *testing.T) {
 	bad := writeCaseFiles(t, map[string]string{"ok.yaml": validCase, "sub/bad.yaml": invalidCase})
 	empty := t.TempDir()
 	twice := writeCaseFiles(t, map[string]string{"a.yaml": validCase, "b.yaml": validCase})
+	extra := writeCaseFiles(t, map[string]string{"x.yaml": strings.Replace(validCase, "[ingress, deny-all]", "[ingress, deny-all, sctp]", 1)})
 	tests := []struct {
 		name   string
 		args   []string
@@ -160,6 +161,9 @@ func TestCasesValidate(t *testing.T) {
 		{"same name twice", []string{"cases", "validate", twice}, 2, "", []string{
 			"cnpc: 1 of 2 case files are invalid:",
 			filepath.Join(twice, "b.yaml") + `: case name "ok" is already used by ` + filepath.Join(twice, "a.yaml"),
+		}},
+		{"a feature the case does not exercise is a warning", []string{"cases", "validate", extra}, 0, "1 case files valid", []string{
+			"cnpc: warning: " + filepath.Join(extra, "x.yaml") + `:4:31: features[2]: found "sctp", but the case does not exercise it (derived: [ingress, deny-all]); ignored`,
 		}},
 		{"no path", []string{"cases", "validate"}, 2, "", []string{"cnpc: cases validate: expected a case file or a directory of case files"}},
 		{"directory without cases", []string{"cases", "validate", empty}, 2, "", []string{"no case files (*.yaml, *.yml) found"}},

@@ -55,7 +55,7 @@ func (f explainFlags) run(file string, s streams) error {
 	if err != nil {
 		return err
 	}
-	_, states, ps, err := predictCase(file)
+	_, states, ps, err := predictCase(file, s)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func (f predictFlags) run(file string, s streams) error {
 	if f.output != "text" && f.output != "json" {
 		return usageErrorf("predict: --output: found %q, expected text or json", f.output)
 	}
-	c, states, predictions, err := predictCase(file)
+	c, states, predictions, err := predictCase(file, s)
 	if err != nil {
 		return err
 	}
@@ -80,8 +80,8 @@ func (f predictFlags) run(file string, s streams) error {
 
 // predictCase loads the case arg names (a file, or a catalog or generated case; see loadCase) and
 // predicts every step. Bad input is exit 2.
-func predictCase(arg string) (*cases.Case, []cases.State, []*engine.Prediction, error) {
-	c, err := loadCase(arg)
+func predictCase(arg string, s streams) (*cases.Case, []cases.State, []*engine.Prediction, error) {
+	c, err := loadCase(arg, s)
 	if err != nil {
 		return nil, nil, nil, err
 	}

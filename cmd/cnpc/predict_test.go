@@ -73,6 +73,16 @@ func TestPredictText(t *testing.T) {
 	}
 }
 
+// A case file without features predicts: its features are derived.
+func TestPredictWithoutFeatures(t *testing.T) {
+	t.Parallel()
+	dir := writeCaseFiles(t, map[string]string{"nf.yaml": strings.Replace(validCase, "features: [ingress, deny-all]\n", "", 1)})
+	out, stderr, code := runCLI(t, "predict", filepath.Join(dir, "nf.yaml"))
+	if code != 0 || stderr != "" || !strings.HasPrefix(out, "case ok: 1 step(s)\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
 func TestPredictErrors(t *testing.T) {
 	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
