@@ -3,10 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -156,62 +154,23 @@ It exits 2 if any file is invalid.`,
 }
 
 func validateCases(paths []string, s streams) error {
-	var files []string
-	for _, p := range paths {
-		found, err := caseFiles(p)
-		if err != nil {
+	cs, files, err := cases.LoadPaths(paths, nil)
+	for _, c := range cs {
+		warn(s, c)
+	}
+	if err != nil {
+		var errs interface{ Unwrap() []error }
+		n := 1
+		if errors.As(err, &errs) {
+			n = len(errs.Unwrap())
+		}
+		if files == 0 {
 			return inputError(fmt.Errorf("cases validate: %w", err))
 		}
-		files = append(files, found...)
+		return inputError(fmt.Errorf("%d of %d case files are invalid:\n%w", n, files, err))
 	}
-	var errs []error
-	byName := map[string]string{}
-	for _, file := range files {
-		c, err := cases.LoadFile(file)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		warn(s, c)
-		// Suites and reports key results by case name, so names must be unique.
-		if other, ok := byName[c.Name]; ok {
-			errs = append(errs, fmt.Errorf("%s: case name %q is already used by %s", file, c.Name, other))
-			continue
-		}
-		byName[c.Name] = file
-	}
-	if len(errs) > 0 {
-		return inputError(fmt.Errorf("%d of %d case files are invalid:\n%w", len(errs), len(files), errors.Join(errs...)))
-	}
-	fmt.Fprintf(s.Out, "%d case files valid\n", len(files))
+	fmt.Fprintf(s.Out, "%d case files valid\n", files)
 	return nil
-}
-
-// caseFiles returns p itself when it is a file, or every *.yaml and *.yml file under the directory
-// p in lexical order. A directory without case files is an error: validating nothing is a mistake.
-func caseFiles(p string) ([]string, error) {
-	info, err := os.Stat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !info.IsDir() {
-		return []string{p}, nil
-	}
-	var out []string
-	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && (filepath.Ext(path) == ".yaml" || filepath.Ext(path) == ".yml") {
-			out = append(out, path)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no case files (*.yaml, *.yml) found", p)
-	}
-	sort.Strings(out)
-	return out, nil
 }
 
 func newCasesGenerateCommand(s streams) *cobra.Command {

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/spf13/cobra"
 
+	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/clusters"
 	"github.com/cnpc-dev/cnpc/images"
 )
@@ -34,12 +36,26 @@ type runFlags struct {
 	existing, reuse, keep, quiet         bool
 	convergeTimeout, readyTimeout        time.Duration
 	suiteTimeout                         time.Duration
+	// caseDirs are --case-dir; args the positional arguments (case files or case names).
+	caseDirs, args []string
+	// casesGiven says --cases was given; without it a run of the user's cases runs only those.
+	casesGiven bool
+	// Set by check: the origins of --cases, the user's case paths (absolute) and the names of
+	// catalog or generated cases to run besides.
+	origins              []cases.Origin
+	casePaths, caseNames []string
 }
 
 const runLong = `Run creates a kind cluster with the CNI of a profile (building from pinned sources whatever docker
 lacks), installs the CNI, runs the conformance suite (bin/netpol.test) over the selected cases and
 writes results.json, junit.xml, summary.md and report.html into the output directory. Every filter
 is applied before a cluster exists: a selection that matches nothing stops at once.
+
+The cases are the catalog's by default (--cases). Each CASE argument is a case file of your own, a
+directory of them, or the name of a catalog or generated case; --case-dir DIR adds a directory.
+Your cases run exactly as the catalog's do. Given CASE arguments or --case-dir, a run covers only
+those unless --cases says more, e.g. --cases catalog,own for the catalog beside your own. Your case
+files are checked before anything is built, every error as file:line:col.
 
 Exit codes: 0 every verdict matched, 1 mismatches, 2 bad input or usage, 3 environment or
 infrastructure failure.`
@@ -48,22 +64,26 @@ const runExample = `  cnpc run --cni calico
   cnpc run --cni kube-router --focus '^upstream-' --labels 'egress && !sctp'
   cnpc run --cni cilium --cases all --converge-timeout 45s --out-dir out/cilium
   cnpc run --cni custom --manifest my-cni.yaml --load-image my/cni:dev
-  cnpc run --cni calico --existing --kubeconfig ~/.kube/config`
+  cnpc run --cni calico --existing --kubeconfig ~/.kube/config
+  cnpc run --cni calico my-case.yaml other-case.yaml     # your own cases only
+  cnpc run --cni calico --cases catalog,own --case-dir my-cases/
+  cnpc run --cni calico three-tier upstream-egress-cidr  # two catalog cases, by name`
 
 func newRunCommand(s streams) *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
-		Use:     "run --cni NAME [flags]",
+		Use:     "run --cni NAME [flags] [CASE...]",
 		Short:   "create a kind cluster with a CNI, run the conformance suite, summarise",
 		Long:    runLong,
 		Example: runExample,
-		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f.args, f.casesGiven = args, cmd.Flags().Changed("cases")
 			if err := f.check(); err != nil {
 				return err
 			}
 			return runRun(f, s)
 		},
+		ValidArgsFunction: completeCases,
 	}
 	f.define(cmd)
 	return cmd
@@ -87,7 +107,8 @@ func (f *runFlags) define(cmd *cobra.Command) {
 	fs.BoolVar(&f.keep, "keep", false, "keep the cluster afterwards (and the nodes of a failed creation)")
 	fs.StringVar(&f.focus, "focus", "", "run only cases matching this regular expression")
 	fs.StringVar(&f.labels, "labels", "", "Ginkgo label filter over case features, e.g. 'egress && !sctp'")
-	fs.StringVar(&f.cases, "cases", "catalog", "which cases: catalog (documented and upstream), generated, or all")
+	fs.StringVar(&f.cases, "cases", "catalog", "which cases: catalog (documented and upstream), generated, own (CASE files and --case-dir), comma-separated, or all (default catalog, or own when case files are given)")
+	fs.StringArrayVar(&f.caseDirs, "case-dir", nil, "a directory of your own case files (*.yaml, *.yml), run as catalog cases are (repeatable)")
 	fs.StringVar(&f.suite, "suite", "bin/netpol.test", "compiled suite (go test -c -o bin/netpol.test ./suites/netpol)")
 	fs.StringVar(&f.out, "out-dir", "", "output directory (default reports/out/<cni>)")
 	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
@@ -99,7 +120,7 @@ func (f *runFlags) define(cmd *cobra.Command) {
 	alias(cmd, "q", "quiet")
 	alias(cmd, "v", "verbosity")
 	cmd.RegisterFlagCompletionFunc("cni", fixedCompletion(clusters.ProfileNames()))
-	cmd.RegisterFlagCompletionFunc("cases", fixedCompletion([]string{"catalog", "generated", "all"}))
+	cmd.RegisterFlagCompletionFunc("cases", fixedCompletion([]string{"catalog", "generated", "own", "all", "catalog,own"}))
 	cmd.RegisterFlagCompletionFunc("ip-family", fixedCompletion([]string{"ipv4", "ipv6", "dual"}))
 	cmd.RegisterFlagCompletionFunc("from", fixedCompletion([]string{"source", "release"}))
 }
@@ -108,14 +129,12 @@ func (f *runFlags) define(cmd *cobra.Command) {
 // look at the result without running anything.
 func parseRunFlags(args []string, s streams) (*runFlags, error) {
 	f := &runFlags{}
-	cmd := &cobra.Command{Use: "run", Args: noArgs}
+	cmd := &cobra.Command{Use: "run"}
 	f.define(cmd)
 	if err := cmd.ParseFlags(args); err != nil {
 		return nil, usageErrorf("cnpc run: %v", err)
 	}
-	if err := cmd.ValidateArgs(cmd.Flags().Args()); err != nil {
-		return nil, err
-	}
+	f.args, f.casesGiven = cmd.Flags().Args(), cmd.Flags().Changed("cases")
 	return f, f.check()
 }
 
@@ -139,9 +158,7 @@ func (f *runFlags) check() error {
 	if _, err := types.ParseLabelFilter(f.labels); err != nil {
 		errs = append(errs, fmt.Errorf("--labels: expected a Ginkgo label filter such as 'egress && !sctp': %s", plainGinkgoError(err)))
 	}
-	if _, ok := casesFilters[f.cases]; !ok {
-		errs = append(errs, fmt.Errorf("--cases: found %q, expected catalog, generated or all", f.cases))
-	}
+	errs = append(errs, f.checkCases()...)
 	if f.convergeTimeout <= 0 || f.readyTimeout <= 0 || f.suiteTimeout <= 0 {
 		errs = append(errs, errors.New("--converge-timeout, --ready-timeout and --suite-timeout: expected positive durations"))
 	}
@@ -163,19 +180,57 @@ func (f *runFlags) check() error {
 	return nil
 }
 
-// casesFilters maps --cases to the Ginkgo label filter that selects those cases.
-var casesFilters = map[string]string{"catalog": "!generated", "generated": "generated", "all": ""}
+// labelFilter is the suite's label filter: --labels (the suite itself picks the cases of --cases).
+func (f *runFlags) labelFilter() string { return f.labels }
 
-// labelFilter is the suite's label filter: the --cases selection AND --labels.
-func (f *runFlags) labelFilter() string {
-	sel := casesFilters[f.cases]
-	switch {
-	case sel == "":
-		return f.labels
-	case f.labels == "":
-		return sel
+// checkCases sorts the positional arguments into the user's case files (a file or directory that
+// exists) and names of catalog or generated cases, and checks them against --cases: without
+// --cases, a run given case files runs those (own) and one given names only those; own needs case
+// files, and case files need own.
+func (f *runFlags) checkCases() []error {
+	var errs []error
+	paths := slices.Clone(f.caseDirs)
+	for _, a := range f.args {
+		if _, err := os.Stat(a); err == nil {
+			paths = append(paths, a)
+			continue
+		}
+		if c, err := caseByName(a); err != nil || c == nil {
+			errs = append(errs, fmt.Errorf("%s: no such file, and no catalog or generated case has that name (cnpc cases list)", a))
+			continue
+		}
+		f.caseNames = append(f.caseNames, a)
 	}
-	return sel + " && (" + f.labels + ")"
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		f.casePaths = append(f.casePaths, abs)
+	}
+	if !f.casesGiven && len(f.args)+len(f.caseDirs) > 0 {
+		f.cases = "none"
+		if len(f.casePaths) > 0 {
+			f.cases = string(cases.OriginOwn)
+		}
+	}
+	origins, err := cases.ParseOrigins(f.cases)
+	if err != nil {
+		return append(errs, fmt.Errorf("--cases: %w", err))
+	}
+	if len(f.casePaths) == 0 && !slices.Contains(strings.Split(f.cases, ","), string(cases.OriginOwn)) {
+		origins = slices.DeleteFunc(origins, func(o cases.Origin) bool { return o == cases.OriginOwn }) // all, without files
+	}
+	f.origins = origins
+	own := slices.Contains(origins, cases.OriginOwn)
+	switch {
+	case own && len(f.casePaths) == 0 && len(errs) == 0:
+		errs = append(errs, fmt.Errorf("--cases %s: own needs case files: CASE.yaml arguments or --case-dir DIR", f.cases))
+	case !own && len(f.casePaths) > 0:
+		errs = append(errs, fmt.Errorf("--cases %s leaves out your case files (%s); add own, e.g. --cases %s,own", f.cases, strings.Join(f.casePaths, ", "), f.cases))
+	}
+	return errs
 }
 
 func defaultKubeconfig() string {

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/clusters"
 	"github.com/cnpc-dev/cnpc/images"
 	"github.com/cnpc-dev/cnpc/reports"
@@ -27,11 +28,16 @@ type runner struct {
 	ph    *phases
 	log   *slog.Logger
 	c     *clusters.Cluster
+	// own are the user's cases, loaded before anything else, as the suite loads them.
+	own []*cases.Case
 }
 
 func (r *runner) run(ctx context.Context) (err error) {
 	start := time.Now()
 	p, _ := clusters.LookupProfile(r.f.cni) // checked by parseRunFlags
+	if err := r.loadOwn(); err != nil {
+		return err
+	}
 	var sel selection
 	if err := r.ph.run("Selecting cases ("+r.f.describeFilters()+")", func() (err error) {
 		sel, err = r.selectCases(ctx)
@@ -68,6 +74,28 @@ func (r *runner) run(ctx context.Context) (err error) {
 		return suiteErr
 	}
 	return r.summarise(results, sel, suiteErr, time.Since(start))
+}
+
+// loadOwn loads the user's case files, reporting every problem of every file with its position
+// before anything is built or created (exit 2), and prints their warnings.
+func (r *runner) loadOwn() error {
+	if len(r.f.casePaths) == 0 {
+		return nil
+	}
+	catalog, err := cases.Catalog()
+	if err != nil {
+		return envError(fmt.Errorf("load the embedded catalog: %w", err))
+	}
+	own, files, err := cases.LoadPaths(r.f.casePaths, append(catalog, cases.Generated()...))
+	for _, c := range own {
+		warn(r.s, c)
+	}
+	if err != nil {
+		return inputError(fmt.Errorf("your case files: %w", err))
+	}
+	r.own = own
+	r.ph.note("%d of your cases from %d files", len(own), files)
+	return nil
 }
 
 // install returns the profile as this run installs it: from its release (--from release), or
@@ -246,7 +274,7 @@ func (r *runner) summarise(results string, sel selection, suiteErr error, total 
 	if suiteErr != nil {
 		why += " (" + suiteErr.Error() + ")"
 	}
-	if missing := notRun(run, sel, why); len(missing) > 0 {
+	if missing := notRun(run, sel, why, r.own); len(missing) > 0 {
 		r.ph.note("%d of the %d selected cases never ran, recorded as errors: %s", len(missing), len(sel.names), someNames(missing, 5))
 	}
 	if r.c != nil && r.c.Created() && run.Cluster.KindVersion == "" {
