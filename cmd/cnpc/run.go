@@ -28,6 +28,7 @@ func init() { register(newRunCommand) }
 // runFlags are the flags of cnpc run.
 type runFlags struct {
 	cni, ipFamily, nodeImage, probeImage string
+	cniName, cniVersion                  string
 	kubeconfig, focus, labels, suite     string
 	cases, from, cacheDir                string
 	out                                  string
@@ -63,7 +64,7 @@ infrastructure failure.`
 const runExample = `  cnpc run --cni calico
   cnpc run --cni kube-router --focus '^upstream-' --labels 'egress && !sctp'
   cnpc run --cni cilium --cases all --converge-timeout 45s --out-dir out/cilium
-  cnpc run --cni custom --manifest my-cni.yaml --load-image my/cni:dev
+  cnpc run --cni custom --manifest my-cni.yaml --load-image my/cni:dev --cni-name my-cni --cni-version v0.3
   cnpc run --cni calico --existing --kubeconfig ~/.kube/config
   cnpc run --cni calico my-case.yaml other-case.yaml     # your own cases only
   cnpc run --cni calico --cases catalog,own --case-dir my-cases/
@@ -93,6 +94,8 @@ func newRunCommand(s streams) *cobra.Command {
 func (f *runFlags) define(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVar(&f.cni, "cni", "", "CNI profile: "+strings.Join(clusters.ProfileNames(), ", "))
+	fs.StringVar(&f.cniName, "cni-name", "", "the CNI's name in the reports (default: the profile's; name your own with --cni custom)")
+	fs.StringVar(&f.cniVersion, "cni-version", "", "the CNI's version in the reports (default: read from the running CNI, else the profile's pin; none for custom)")
 	fs.IntVar(&f.workers, "workers", clusters.DefaultWorkers, "worker nodes (besides one control plane)")
 	fs.StringVar(&f.ipFamily, "ip-family", string(clusters.IPv4), "ipv4, ipv6 or dual")
 	fs.StringVar(&f.from, "from", string(clusters.FromSource), "where the CNI comes from: source (build the node and CNI images from pinned sources) or release (upstream manifests and registry images)")
@@ -178,6 +181,14 @@ func (f *runFlags) check() error {
 		f.kubeconfig = defaultKubeconfig()
 	}
 	return nil
+}
+
+// reportedName is the CNI's name in the reports: --cni-name, else the profile's.
+func (f *runFlags) reportedName() string {
+	if f.cniName != "" {
+		return f.cniName
+	}
+	return f.cni
 }
 
 // labelFilter is the suite's label filter: --labels (the suite itself picks the cases of --cases).

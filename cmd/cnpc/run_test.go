@@ -2,13 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cnpc-dev/cnpc/clusters"
+	"github.com/cnpc-dev/cnpc/reports"
 )
 
 func TestRunUsageErrors(t *testing.T) {
@@ -139,4 +142,66 @@ func mustProfile(t *testing.T, name string) clusters.Profile {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestRunPreflight: the input a run needs is checked before any build or cluster (these fail
+// before docker is asked anything).
+func TestRunPreflight(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"custom without a manifest", []string{"--cni", "custom"}, "profile custom: needs a local manifest (--manifest FILE)"},
+		{"a manifest that is not there", []string{"--cni", "custom", "--manifest", "/nonexistent/cni.yaml"}, "manifest /nonexistent/cni.yaml: open /nonexistent/cni.yaml: no such file or directory"},
+		{"a family the profile lacks", []string{"--cni", "kube-router", "--ip-family", "ipv6"}, "ip family ipv6: profile kube-router supports only [ipv4]"},
+		{"a release without a pinned digest", []string{"--cni", "kube-router", "--from", "release"}, "has no pinned sha256, and cnpc applies no unverified download"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := parseRunFlags(tt.args, streams{Err: &bytes.Buffer{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &runner{f: f, ph: &phases{w: &bytes.Buffer{}}}
+			err = r.preflight(context.Background(), mustProfile(t, f.cni))
+			if exitCode(err) != exitBadInput || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("preflight: %v (exit %d), want exit 2 and %q", err, exitCode(err), tt.want)
+			}
+		})
+	}
+}
+
+// TestCNINameAndVersion: --cni-name and --cni-version name the CNI in the reports; custom alone is
+// "custom", never "custom@custom".
+func TestCNINameAndVersion(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args       []string
+		name, want string
+	}{
+		{[]string{"--cni", "custom", "--existing", "--kubeconfig", "kc"}, "custom", "custom"},
+		{[]string{"--cni", "custom", "--existing", "--kubeconfig", "kc", "--cni-name", "my-cni", "--cni-version", "v0.3"}, "my-cni", "my-cni@v0.3"},
+		{[]string{"--cni", "kube-router", "--existing", "--kubeconfig", "kc", "--cni-version", "v1.3.2-patched"}, "kube-router", "kube-router@v1.3.2-patched"},
+	}
+	for _, tt := range tests {
+		f, err := parseRunFlags(tt.args, streams{Err: &bytes.Buffer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &runner{f: f, ph: &phases{w: &bytes.Buffer{}}}
+		if r.c, err = r.cluster(mustProfile(t, f.cni)); err != nil {
+			t.Fatal(err)
+		}
+		version := r.cniVersion(context.Background())
+		if got := (reports.CNI{Name: f.reportedName(), Version: version}).String(); got != tt.want {
+			t.Errorf("%v: the reports name %q, want %q", tt.args, got, tt.want)
+		}
+		args := r.suiteArgs(version, "results.json")
+		if !slices.Contains(args, "--cni="+tt.name) || !slices.Contains(args, "--cni-version="+version) {
+			t.Errorf("%v: suite args %v lack --cni=%s --cni-version=%s", tt.args, args, tt.name, version)
+		}
+	}
 }

@@ -38,6 +38,9 @@ func (r *runner) run(ctx context.Context) (err error) {
 	if err := r.loadOwn(); err != nil {
 		return err
 	}
+	if err := r.ph.run("Checking the profile, its manifests, docker and the images to load", func() error { return r.preflight(ctx, p) }); err != nil {
+		return err
+	}
 	var sel selection
 	if err := r.ph.run("Selecting cases ("+r.f.describeFilters()+")", func() (err error) {
 		sel, err = r.selectCases(ctx)
@@ -59,15 +62,10 @@ func (r *runner) run(ctx context.Context) (err error) {
 	if err := r.up(ctx); err != nil {
 		return envError(err)
 	}
-	version := p.Version
-	if v, err := r.c.CNIVersion(ctx); err == nil {
-		version = v
-	} else {
-		r.ph.note("cni version: %v; reporting the pinned %s", err, p.Version)
-	}
+	version := r.cniVersion(ctx)
 	results := filepath.Join(r.f.out, "results.json")
 	os.Remove(results) // a stale file must not pass for this run's results
-	suiteErr := r.ph.run("Running the conformance suite ("+r.f.cni+" "+version+")", func() error {
+	suiteErr := r.ph.run("Running the conformance suite ("+strings.TrimSpace(r.f.reportedName()+" "+version)+")", func() error {
 		return r.runSuite(ctx, version, results)
 	})
 	if ctx.Err() != nil {
@@ -96,6 +94,42 @@ func (r *runner) loadOwn() error {
 	r.own = own
 	r.ph.note("%d of your cases from %d files", len(own), files)
 	return nil
+}
+
+// preflight checks what the run needs before anything is built or created: the options and
+// manifests against the profile as it will install (exit 2), and docker with the images to load
+// (exit 3). A cluster cnpc does not create needs none of it.
+func (r *runner) preflight(ctx context.Context, p clusters.Profile) error {
+	if r.f.existing {
+		return nil
+	}
+	if clusters.From(r.f.from) == clusters.FromRelease {
+		var err error
+		if p, err = p.WithRelease(); err != nil {
+			return inputError(err)
+		}
+	}
+	if err := clusters.Preflight(r.options(), p); err != nil {
+		return inputError(err)
+	}
+	if err := clusters.CheckDocker(ctx, append([]string{r.f.probeImage}, r.f.loadImages...)); err != nil {
+		return envError(err)
+	}
+	return nil
+}
+
+// cniVersion is the version the reports name: --cni-version, else the running CNI's, else the
+// profile's pinned one (none for custom).
+func (r *runner) cniVersion(ctx context.Context) string {
+	if r.f.cniVersion != "" {
+		return r.f.cniVersion
+	}
+	v, err := r.c.CNIVersion(ctx)
+	if err != nil {
+		r.ph.note("cni version: %v; reporting the pinned %q", err, r.c.Profile.Version)
+		return r.c.Profile.Version
+	}
+	return v
 }
 
 // install returns the profile as this run installs it: from its release (--from release), or
@@ -134,8 +168,13 @@ func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {
 	if r.f.existing {
 		return clusters.Existing(r.f.kubeconfig, p, r.log)
 	}
+	return clusters.New(r.options(), p)
+}
+
+// options are the cluster options of the flags.
+func (r *runner) options() clusters.Options {
 	family, _ := clusters.ParseIPFamily(r.f.ipFamily)
-	return clusters.New(clusters.Options{
+	return clusters.Options{
 		Workers:        r.f.workers,
 		IPFamily:       family,
 		NodeImage:      r.f.nodeImage,
@@ -145,16 +184,12 @@ func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {
 		Retain:         r.f.keep,
 		KubeconfigPath: r.f.kubeconfig,
 		Logger:         r.log,
-	}, p)
+	}
 }
 
 // up brings the cluster to the point where the suite can run.
 func (r *runner) up(ctx context.Context) error {
 	if r.c.Created() {
-		images := append([]string{r.f.probeImage}, r.f.loadImages...)
-		if err := clusters.CheckLocalImages(ctx, images); err != nil {
-			return err
-		}
 		reused := false
 		err := r.ph.run(fmt.Sprintf("Creating kind cluster %s (1 control plane, %d workers)", r.c.Name, r.f.workers), func() (err error) {
 			reused, err = r.c.Create(ctx)
@@ -227,7 +262,7 @@ func suiteProcAttr() *syscall.SysProcAttr {
 func (r *runner) suiteArgs(version, results string) []string {
 	args := []string{
 		"--kubeconfig=" + r.c.Kubeconfig,
-		"--cni=" + r.f.cni,
+		"--cni=" + r.f.reportedName(),
 		"--cni-version=" + version,
 		"--probe-image=" + r.f.probeImage,
 		"--results=" + results,
