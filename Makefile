@@ -8,8 +8,11 @@ LDFLAGS := -X github.com/cnpc-dev/cnpc/internal/version.Version=$(VERSION) -X gi
 CNI ?=
 FOCUS ?=
 LABELS ?=
-# CASES=catalog (default: documented + upstream), generated, or all.
+# CASES=catalog (default: documented + upstream), generated, own, all, or a list (catalog,own).
 CASES ?=
+# CASE_DIR=dir (or several, space-separated): your own case files; alone they run without the
+# catalog, CASES=catalog,own runs both.
+CASE_DIR ?=
 KEEP ?=
 # RUN_ARGS passes more flags to cnpc run, e.g. RUN_ARGS='--workers 1 --manifest my-cni.yaml'.
 RUN_ARGS ?=
@@ -21,7 +24,7 @@ export VERSION PROBE_IMAGE
 # Check the arguments before building anything.
 ifneq ($(filter conformance,$(MAKECMDGOALS)),)
 ifeq ($(CNI),)
-$(error usage: make conformance CNI=<kube-router|kube-router-nofw|flannel|calico|cilium|kindnet|antrea|custom> [FOCUS=re] [LABELS=expr] [CASES=catalog|generated|all] [KEEP=1] [RUN_ARGS='--workers 1 ...'])
+$(error usage: make conformance CNI=<kube-router|kube-router-nofw|flannel|calico|cilium|kindnet|antrea|custom> [FOCUS=re] [LABELS=expr] [CASES=catalog|generated|own|all] [CASE_DIR=dir] [KEEP=1] [RUN_ARGS='--workers 1 ...'])
 endif
 endif
 
@@ -59,7 +62,7 @@ images: build ## build CNI=<name>'s node image, CNI images and manifest from sou
 
 conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
 	$(GO) test -c -ldflags '$(LDFLAGS)' -o bin/netpol.test ./suites/netpol
-	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(if $(KEEP),--keep) $(RUN_ARGS)
+	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(foreach d,$(CASE_DIR),--case-dir '$(d)') $(if $(KEEP),--keep) $(RUN_ARGS)
 
 publish: build ## copy the real run in reports/out/<CNI> to reports/published/<CNI> and remake the matrix
 	@test -n "$(CNI)" || { echo "usage: make publish CNI=<profile>"; exit 2; }
@@ -67,8 +70,8 @@ publish: build ## copy the real run in reports/out/<CNI> to reports/published/<C
 	$(MAKE) matrix
 
 matrix: build ## regenerate reports/published/matrix.md and matrix.html from the published runs
-	./bin/cnpc report matrix --format markdown --out reports/published/matrix.md reports/published/*/results.json
-	./bin/cnpc report matrix --format html --out reports/published/matrix.html reports/published/*/results.json
+	./bin/cnpc report matrix -o markdown --out-file reports/published/matrix.md reports/published/*/results.json
+	./bin/cnpc report matrix -o html --out-file reports/published/matrix.html reports/published/*/results.json
 
 report-screenshot: test-deps ## screenshot the HTML report and matrix of a recorded run: reports/out/screenshot.png
 	$(GO) test -count=1 -run 'TestHTMLInBrowser|TestMatrixInBrowser' ./reports -screenshot=$(CURDIR)/reports/out/screenshot.png

@@ -10,8 +10,13 @@ type Case struct {
 	Name        string
 	Description string
 	// Source names the document (or upstream test) the scenario comes from.
-	Source   string
+	Source string
+	// Features are what the case exercises: derived from its content for a loaded case (see
+	// DerivedFeatures), plus the provenance its file declares (upstream, generated).
 	Features []Feature
+	// Labels are the free labels of a user's case: tags of its file outside the vocabulary. They
+	// are Ginkgo labels, like features, but no report counts them.
+	Labels []string
 	// Topology is the case's own topology; nil means the standard topology (see Standard).
 	// Load fills it in full for `topology: {base: standard, externals: [...]}`, so readers never
 	// have to merge anything; BaseTopology returns it, or Standard() when it is nil.
@@ -22,6 +27,9 @@ type Case struct {
 	Steps        []Step
 	// File is the path the case was loaded from, for messages; empty for generated cases.
 	File string
+	// Warnings are the problems of a loaded case that do not make it invalid, e.g. a declared
+	// feature it does not exercise; callers show them.
+	Warnings ErrorList
 }
 
 // Step is one change to the cluster. Changes apply in this order: namespace and pod additions,

@@ -15,7 +15,8 @@ import (
 //go:embed catalog
 var catalogFS embed.FS
 
-// Catalog loads every case file of the embedded catalog, in path order. Every file is loaded even
+// Catalog loads every case file of the embedded catalog, in path order, strictly: a feature a case
+// declares but does not exercise is an error here, not a warning. Every file is loaded even
 // when some fail: the error joins the problems of all files (each names its file and line), and the
 // cases that did load are returned beside it. Two cases with the same name are an error too.
 func Catalog() ([]*Case, error) { return loadCatalog(catalogFS) }
@@ -34,7 +35,7 @@ func loadCatalog(fsys fs.FS) ([]*Case, error) {
 			return err
 		}
 		file := path.Join("cases", p)
-		c, err := Load(file, data)
+		c, err := load(file, data, true)
 		if err != nil {
 			errs = append(errs, err)
 			return nil
@@ -99,4 +100,21 @@ func ParseFeatures(list string) ([]Feature, error) {
 		out = append(out, f)
 	}
 	return out, errors.Join(errs...)
+}
+
+// CatalogSource returns the case of the embedded catalog named name and the text of its file, as
+// written (comments included). ok is false when no catalog case has that name.
+func CatalogSource(name string) (c *Case, data []byte, ok bool, err error) {
+	all, err := Catalog()
+	if err != nil {
+		return nil, nil, false, err
+	}
+	for _, c := range all {
+		if c.Name != name {
+			continue
+		}
+		data, err := fs.ReadFile(catalogFS, strings.TrimPrefix(c.File, "cases/"))
+		return c, data, err == nil, err
+	}
+	return nil, nil, false, nil
 }

@@ -169,7 +169,7 @@ func defaulted(ps []networkingv1.NetworkPolicy) []networkingv1.NetworkPolicy {
 // A broken catalog reports every bad file with its position, and still returns the good cases.
 func TestLoadCatalogCollectsErrors(t *testing.T) {
 	t.Parallel()
-	good := "name: good\nfeatures: [ingress]\nsteps:\n  - name: nothing\n"
+	good := "name: good\nfeatures: [allow-all]\nsteps:\n  - name: nothing\n"
 	fsys := fstest.MapFS{
 		"catalog/a/good.yaml":  {Data: []byte(good)},
 		"catalog/a/bad.yaml":   {Data: []byte("name: bad\nfeatures: [nope]\nsteps:\n  - name: s\n")},

@@ -9,6 +9,8 @@ import (
 func (c *Case) Clone() *Case {
 	out := *c
 	out.Features = append([]Feature(nil), c.Features...)
+	out.Labels = append([]string(nil), c.Labels...)
+	out.Warnings = append(ErrorList(nil), c.Warnings...)
 	if c.Topology != nil {
 		t := c.Topology.Clone()
 		out.Topology = &t

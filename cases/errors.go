@@ -80,6 +80,8 @@ type reporter struct {
 	file  string
 	nodes map[string]*yaml.Node
 	errs  ErrorList
+	// warns are problems that do not make the case invalid (features of a user's case).
+	warns ErrorList
 	// bad holds fields that could not be read (wrong kind, bad placeholder). Checks of their
 	// meaning skip them and their descendants, since the value they would check is not the one
 	// written in the file.
@@ -105,6 +107,15 @@ func (r *reporter) addf(fieldPath, format string, args ...any) {
 		}
 	}
 	r.addAt(r.node(fieldPath), fieldPath, format, args...)
+}
+
+// warnf records a warning at field, positioned as addf positions errors.
+func (r *reporter) warnf(fieldPath, format string, args ...any) {
+	e := &FieldError{File: r.file, Field: fieldPath, Message: fmt.Sprintf(format, args...)}
+	if n := r.node(fieldPath); n != nil {
+		e.Line, e.Column = n.Line, n.Column
+	}
+	r.warns = append(r.warns, e)
 }
 
 // badf reports that a field could not be read, at node n, and marks the field so that checks of

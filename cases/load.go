@@ -23,7 +23,7 @@ type (
 		Name        string        `json:"name" cnpc:"required"`
 		Description string        `json:"description"`
 		Source      string        `json:"source"`
-		Features    []string      `json:"features" cnpc:"required"`
+		Features    []string      `json:"features"`
 		Topology    *topologyFile `json:"topology"`
 		Steps       []stepFile    `json:"steps" cnpc:"required"`
 	}
@@ -80,20 +80,45 @@ type (
 	}
 )
 
-// LoadFile reads and loads the case file at path.
+// MaxFileSize bounds a case file. The largest case of the catalog is a few KiB; a file of 50 MB
+// took 9 s and 373 MB to reject, so bigger files are refused before they are parsed.
+const MaxFileSize = 1 << 20
+
+// LoadFile reads and loads the case file at path. A file above MaxFileSize is refused unread.
 func LoadFile(path string) (*Case, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read case: %w", err)
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.Size() > MaxFileSize {
+		return nil, tooBig(path, info.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read case: %w", err)
 	}
 	return Load(path, data)
 }
 
-// Load parses, defaults and validates one case file; path is used in messages. The returned case
-// is ready for prediction: policies are defaulted as the API server would, and IP placeholders
-// are resolved against the topology's own IPs. On failure the error is an ErrorList holding every
-// problem of the file, sorted by position.
-func Load(path string, data []byte) (*Case, error) {
+func tooBig(path string, size int64) error {
+	return ErrorList{{File: path, Message: fmt.Sprintf("found %d bytes, expected a case file of at most 1 MiB (%d bytes)", size, MaxFileSize)}}
+}
+
+// Load parses, defaults and validates one case file of a user; path is used in messages. The
+// returned case is ready for prediction: policies are defaulted as the API server would, and IP
+// placeholders are resolved against the topology's own IPs. Its features are derived from its
+// content (see settleFeatures): a declared feature the case does not exercise is a warning
+// (Case.Warnings), an unknown tag a free label (Case.Labels). On failure the error is an
+// ErrorList holding every problem of the file, sorted by position.
+func Load(path string, data []byte) (*Case, error) { return load(path, data, false) }
+
+// load is Load; strict (the embedded catalog) turns the warnings about features into errors and
+// allows no free labels.
+func load(path string, data []byte, strict bool) (*Case, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooBig(path, int64(len(data)))
+	}
 	r := newReporter(path)
 	root, err := parseOneDocument(path, data)
 	if err != nil {
@@ -116,9 +141,15 @@ func Load(path string, data []byte) (*Case, error) {
 		}
 	}
 	c.check(r)
+	declared := make([]declaredFeature, len(cf.Features))
+	for i, f := range cf.Features {
+		declared[i] = declaredFeature{name: f, path: index("features", i)}
+	}
+	r.settleFeatures(c, declared, strict, len(r.errs) == 0)
 	if err := r.errs.orNil(); err != nil {
 		return nil, err
 	}
+	c.Warnings = r.warns.sorted()
 	return c, nil
 }
 
@@ -131,14 +162,14 @@ func parseOneDocument(path string, data []byte) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, ErrorList{{File: path, Message: "empty file, expected a case (name, features, steps)"}}
 		}
-		return nil, syntaxError(path, err)
+		return nil, syntaxError(path, data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 		return &root, nil
 	case err != nil:
-		return nil, syntaxError(path, err)
+		return nil, syntaxError(path, data, err)
 	}
 	return nil, ErrorList{{File: path, Line: next.Line, Column: next.Column, Message: "found a second YAML document, expected one case per file"}}
 }
@@ -174,33 +205,27 @@ var yamlParserProblems = map[string]bool{
 	"found undefined tag handle":             true,
 }
 
-// syntaxError turns a yaml.v3 parse error into an ErrorList naming the file and the 1-based line.
-// For a parser error the line is where the enclosing construct starts (an unclosed [ for example)
-// or, when that is line 1, where the problem was found.
-func syntaxError(path string, err error) error {
+// syntaxError turns a yaml.v3 parse error into an ErrorList naming the file, line and column.
+// yaml.v3 gives a line only, 0-based for a parser error (and absent when it is 0); syntaxPosition
+// finds the column, and the line of what is left open (an unclosed [ or quote), from the text.
+func syntaxError(path string, data []byte, err error) error {
 	e := &FieldError{File: path, Message: err.Error()}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
+		line, _ := strconv.Atoi(m[1])
 		if yamlParserProblems[m[2]] {
-			e.Line++
+			line++
 		}
+		e.Line, e.Column = syntaxPosition(data, m[2], line)
 		e.Message = "invalid YAML: " + m[2]
 	}
 	return ErrorList{e}
 }
 
-// buildCase turns the decoded file into a Case. Problems of meaning are left to validate, except
-// those that stop a value from being represented (an unknown feature, an unknown topology base).
+// buildCase turns the decoded file into a Case, without its features (settleFeatures derives
+// them once the policies are defaulted). Problems of meaning are left to validate, except those
+// that stop a value from being represented (an unknown topology base).
 func (r *reporter) buildCase(cf *caseFile) *Case {
 	c := &Case{Name: cf.Name, Description: cf.Description, Source: cf.Source}
-	for i, s := range cf.Features {
-		f, err := ParseFeature(s)
-		if err != nil {
-			r.addf(index("features", i), "%v", err)
-			continue
-		}
-		c.Features = append(c.Features, f)
-	}
 	if cf.Topology != nil {
 		c.Topology, c.TopologyBase = r.buildTopology(cf.Topology)
 	}

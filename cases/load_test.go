@@ -2,6 +2,7 @@ package cases
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,8 +74,12 @@ func goodCase() *Case {
 		Name:        "every-field",
 		Description: "A case that uses every field of the format.",
 		Source:      "cases/load_test.go",
-		Features:    []Feature{FeatureIngress, FeatureEgress, FeatureIPBlock, FeatureIPBlockExcept, FeatureTopologyChange},
-		File:        "testdata/good.yaml",
+		// Derived from the content: the file declares only five of them.
+		Features: []Feature{FeatureIngress, FeatureEgress, FeatureDenyAll, FeaturePolicyTypes, FeaturePodAndNamespace,
+			FeatureMatchExpressions, FeatureMultiplePeers, FeatureMultiplePolicies, FeatureIPBlock, FeatureIPBlockExcept,
+			FeatureExternal, FeatureNumericPort, FeatureNamedPort, FeatureEndPort, FeatureTCP, FeatureUDP,
+			FeatureLabelChange, FeaturePolicyDelete, FeatureTopologyChange},
+		File: "testdata/good.yaml",
 		Topology: &Topology{
 			Namespaces: []Namespace{{Name: "x", Labels: map[string]string{"ns": "x"}}, {Name: "y"}},
 			Pods: []Pod{
@@ -286,4 +291,33 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("Load accepted a case whose States fail: %v", err)
 		}
 	})
+}
+
+// A case file above 1 MiB is refused before it is parsed, with a clear message; one of exactly
+// 1 MiB is parsed.
+func TestLoadSizeLimit(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	data := append([]byte("name: big\nsteps: [{name: s}]\n# "), bytes.Repeat([]byte("x"), 50<<20)...)
+	if err := os.WriteFile(big, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadFile(big)
+	want := fmt.Sprintf("%s: found %d bytes, expected a case file of at most 1 MiB (1048576 bytes)", big, len(data))
+	if err == nil || err.Error() != want {
+		t.Errorf("LoadFile(50 MiB): %v, want %q", err, want)
+	}
+	if _, err := Load("big.yaml", data); err == nil || !strings.Contains(err.Error(), "expected a case file of at most 1 MiB") {
+		t.Errorf("Load(50 MiB): %v", err)
+	}
+	head := "name: edge\nsteps: [{name: s}]\n# "
+	edge := append([]byte(head), bytes.Repeat([]byte("x"), MaxFileSize-len(head)-1)...)
+	edge = append(edge, '\n')
+	if _, err := Load("edge.yaml", edge); err != nil {
+		t.Errorf("Load(exactly 1 MiB): %v", err)
+	}
+	if _, err := Load("over.yaml", append(edge, '\n')); err == nil {
+		t.Errorf("Load(1 MiB + 1 byte) succeeded")
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	netutils "k8s.io/utils/net"
 )
 
 // This file validates a NetworkPolicy as the API server does when it is created: the rules of
@@ -170,33 +169,29 @@ func validateIPBlock(r *reporter, b *networkingv1.IPBlock, path string) {
 		r.addf(cp, "missing, expected a CIDR such as 10.0.0.0/24")
 		return
 	}
-	if r.bad[cp] || !validCIDR(r, b.CIDR, cp) {
+	if r.bad[cp] {
 		return
 	}
-	_, cidr, _ := netutils.ParseCIDRSloppy(b.CIDR)
-	cidrBits, _ := cidr.Mask.Size()
+	cidr, err := ParseCIDR(b.CIDR)
+	if err != nil {
+		r.addf(cp, "%v", err)
+		return
+	}
 	for i, s := range b.Except {
 		ep := index(join(path, "except"), i)
-		if r.bad[ep] || !validCIDR(r, s, ep) {
+		if r.bad[ep] {
 			continue
 		}
-		_, except, _ := netutils.ParseCIDRSloppy(s)
-		exceptBits, _ := except.Mask.Size()
+		except, err := ParseCIDR(s)
 		switch {
-		case !cidr.Contains(except.IP):
+		case err != nil:
+			r.addf(ep, "%v", err)
+		case !cidr.Contains(except.Addr()):
 			r.addf(ep, "%s is not inside cidr %s", s, b.CIDR)
-		case exceptBits <= cidrBits:
-			r.addf(ep, "%s is not strictly inside cidr %s, expected a prefix longer than /%d", s, b.CIDR, cidrBits)
+		case except.Bits() <= cidr.Bits():
+			r.addf(ep, "%s is not strictly inside cidr %s, expected a prefix longer than /%d", s, b.CIDR, cidr.Bits())
 		}
 	}
-}
-
-func validCIDR(r *reporter, s, path string) bool {
-	if len(validation.IsValidCIDRForLegacyField(field.NewPath("x"), s, false, nil)) > 0 {
-		r.addf(path, "found %q, expected a CIDR such as 10.0.0.0/24 or fd00::/64", s)
-		return false
-	}
-	return true
 }
 
 // validatePolicyTypes allows at most two entries, each Ingress or Egress. The API server accepts

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 
 	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/cnpc-dev/cnpc/cases"
 )
 
 // compilePeer turns one NetworkPolicyPeer of a policy in namespace ns into the set of peers it
@@ -61,20 +63,20 @@ func (c *compiler) namespacePods(ns string) bitset {
 // upstream e2e tests (and issue 2) expect a pod's IP to match. An IPv4 block never matches an
 // IPv6 address and vice versa.
 func (c *compiler) compileIPBlock(b *networkingv1.IPBlock) (bitset, error) {
-	cidr, err := netip.ParsePrefix(b.CIDR)
+	// The loader's own parser: what validates is what matches (cases.ParseCIDR).
+	cidr, err := cases.ParseCIDR(b.CIDR)
 	if err != nil {
-		return nil, fmt.Errorf("ipBlock.cidr: %q is not a CIDR", b.CIDR)
+		return nil, fmt.Errorf("ipBlock.cidr: %w", err)
 	}
-	cidr = cidr.Masked()
 	var except []netip.Prefix
 	var errs []error
 	for i, e := range b.Except {
-		p, err := netip.ParsePrefix(e)
+		p, err := cases.ParseCIDR(e)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("ipBlock.except[%d]: %q is not a CIDR", i, e))
+			errs = append(errs, fmt.Errorf("ipBlock.except[%d]: %w", i, err))
 			continue
 		}
-		except = append(except, p.Masked())
+		except = append(except, p)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

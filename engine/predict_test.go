@@ -70,7 +70,7 @@ func TestPredictErrors(t *testing.T) {
 			errors: []string{
 				"policy x/p: spec.ingress[0].from[0]: found an empty peer, expected podSelector, namespaceSelector or ipBlock",
 				"policy x/p: spec.ingress[0].from[1]: ipBlock cannot be combined with podSelector or namespaceSelector",
-				`policy x/p: spec.ingress[0].from[2]: ipBlock.cidr: "10.0.0.0/33" is not a CIDR`,
+				`policy x/p: spec.ingress[0].from[2]: ipBlock.cidr: found "10.0.0.0/33", expected a CIDR such as 10.0.0.0/24 or fd00::/64`,
 				`policy x/p: spec.ingress[0].ports[0].endPort: found 90 with the named port "web", expected a numeric port`,
 				`policy x/p: spec.ingress[0].ports[1].protocol: found "ICMP", expected TCP, UDP or SCTP`,
 			},
@@ -78,7 +78,7 @@ func TestPredictErrors(t *testing.T) {
 		{
 			name:   "bad pod IP and unknown namespace of a pod",
 			topo:   func(t *cases.Topology) { t.Pods[0].IP = "10.0.0.300"; t.Pods[1].Namespace = "w" },
-			errors: []string{`topology: topology.pods[0] x/a: ip "10.0.0.300": expected an IPv4 or IPv6 address`, `topology.pods[1] w/b: namespace "w" is not in the topology`},
+			errors: []string{`topology: topology.pods[0] x/a: ip: found "10.0.0.300", expected an IPv4 or IPv6 address such as 10.244.1.10 or fd00::10`, `topology.pods[1] w/b: namespace "w" is not in the topology`},
 		},
 	}
 	for _, tt := range tests {

@@ -114,9 +114,9 @@ func parseIP(s string) (netip.Addr, error) {
 	if s == "" {
 		return netip.Addr{}, nil
 	}
-	ip, err := netip.ParseAddr(s)
+	ip, err := cases.ParseIP(s)
 	if err != nil {
-		return netip.Addr{}, fmt.Errorf("ip %q: expected an IPv4 or IPv6 address", s)
+		return netip.Addr{}, fmt.Errorf("ip: %w", err)
 	}
 	return ip, nil
 }

@@ -9,34 +9,44 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cnpc-dev/cnpc/clusters"
 	"github.com/cnpc-dev/cnpc/images"
 )
 
-func init() {
-	register("build", "build a profile's images from source: node image, CNI images, manifest", runBuild)
-}
+func init() { register(newBuildCommand) }
 
 type buildFlags struct {
 	cni, cacheDir, repo string
 	force, quiet        bool
 }
 
-func runBuild(args []string, s streams) error {
+func newBuildCommand(s streams) *cobra.Command {
 	f := &buildFlags{}
-	fs := newFlagSet("build", s)
-	fs.StringVar(&f.cni, "cni", "", "profile to build for: "+strings.Join(clusters.BuildableProfiles(), ", "))
-	fs.StringVar(&f.cacheDir, "cache-dir", images.DefaultDir(), "where binaries, sources and logs are kept ($CNPC_CACHE)")
-	fs.StringVar(&f.repo, "repo", ".", "the cnpc checkout (its images/ holds the pinned modules and patches)")
-	fs.BoolVar(&f.force, "force", false, "rebuild every step, cached or not")
-	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "build --cni NAME",
+		Short: "build a profile's images from source: node image, CNI images, manifest",
+		Long: `Build makes everything a profile needs from pinned sources (images/README.md): the kind node
+image, the CNI's images and its manifest, each step cached. cnpc run does the same before it
+creates a cluster; build does it without running anything.`,
+		Example: `  cnpc build --cni calico
+  cnpc build --cni cilium --force -q`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return f.run(s) },
 	}
-	if len(pos) > 0 {
-		return usageErrorf("build takes no arguments, found %q", pos)
-	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.cni, "cni", "", "profile to build for: "+strings.Join(clusters.BuildableProfiles(), ", "))
+	fl.StringVar(&f.cacheDir, "cache-dir", images.DefaultDir(), "where binaries, sources and logs are kept ($CNPC_CACHE)")
+	fl.StringVar(&f.repo, "repo", ".", "the cnpc checkout (its images/ holds the pinned modules and patches)")
+	fl.BoolVar(&f.force, "force", false, "rebuild every step, cached or not")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
+	alias(cmd, "q", "quiet")
+	cmd.RegisterFlagCompletionFunc("cni", fixedCompletion(clusters.BuildableProfiles()))
+	return cmd
+}
+
+func (f *buildFlags) run(s streams) error {
 	p, err := clusters.LookupProfile(f.cni)
 	if err != nil {
 		return usageErrorf("--cni: %w", err)

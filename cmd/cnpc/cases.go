@@ -3,41 +3,40 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"github.com/cnpc-dev/cnpc/cases"
 )
 
-func init() {
-	register("cases", "list, validate or generate conformance cases", runCases)
-}
+func init() { register(newCasesCommand) }
 
-const casesUsage = `usage:
-  cnpc cases list [--features f1,f2] [--generated]   list cases: name, steps, features
-  cnpc cases validate PATH...                        check case files (a file or a directory of *.yaml)
-  cnpc cases generate --out DIR                      write the generated cases as case files`
-
-func runCases(args []string, s streams) error {
-	if len(args) == 0 {
-		return usageErrorf("cases: expected a subcommand (list, validate or generate)\n%s", casesUsage)
+func newCasesCommand(s streams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "cases",
+		Short: "list, show, validate or generate conformance cases",
+		Long: `The cases commands work on case files (the format of cases/README.md): the embedded catalog,
+the generated cases, and your own.`,
+		Example: `  cnpc cases list --features egress,ip-block
+  cnpc cases show three-tier > my-case.yaml
+  cnpc cases validate my-cases/
+  cnpc cases generate --out-dir gen/`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("cases: unknown subcommand %q, expected list, show, validate or generate", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usageErrorf("cases: expected a subcommand (list, show, validate or generate); see cnpc cases --help")
+		},
 	}
-	switch args[0] {
-	case "list":
-		return runCasesList(args[1:], s)
-	case "validate":
-		return runCasesValidate(args[1:], s)
-	case "generate":
-		return runCasesGenerate(args[1:], s)
-	case "-h", "--help", "help":
-		fmt.Fprintln(s.Out, casesUsage)
-		return nil
-	}
-	return usageErrorf("cases: unknown subcommand %q, expected list, validate or generate", args[0])
+	cmd.AddCommand(newCasesListCommand(s), newCasesShowCommand(s), newCasesValidateCommand(s), newCasesGenerateCommand(s))
+	return cmd
 }
 
 // casesListFlags are the flags of `cnpc cases list`.
@@ -46,18 +45,29 @@ type casesListFlags struct {
 	generated bool
 }
 
-func runCasesList(args []string, s streams) error {
+func newCasesListCommand(s streams) *cobra.Command {
 	var f casesListFlags
-	flags := newFlagSet("cases list", s)
-	flags.StringVar(&f.features, "features", "", "comma-separated features a case must all carry")
-	flags.BoolVar(&f.generated, "generated", false, "list the generated cases instead of the catalog")
-	rest, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "list cases: name, steps, features",
+		Long:  "List prints the catalog's cases (or the generated ones) with their step count and features, one per line.",
+		Example: `  cnpc cases list
+  cnpc cases list --features ip-block-except,egress
+  cnpc cases list --generated`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("cases list: unexpected argument %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return f.run(s) },
 	}
-	if len(rest) > 0 {
-		return usageErrorf("cases list: unexpected argument %q", rest[0])
-	}
+	cmd.Flags().StringVar(&f.features, "features", "", "comma-separated features a case must all carry")
+	cmd.Flags().BoolVar(&f.generated, "generated", false, "list the generated cases instead of the catalog")
+	return cmd
+}
+
+func (f casesListFlags) run(s streams) error {
 	want, err := cases.ParseFeatures(f.features)
 	if err != nil {
 		return usageErrorf("cases list: --features: %v", err)
@@ -85,86 +95,104 @@ func runCasesList(args []string, s streams) error {
 	return nil
 }
 
-func runCasesValidate(args []string, s streams) error {
-	flags := newFlagSet("cases validate", s)
-	paths, err := parseFlags(flags, args)
+func newCasesShowCommand(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show NAME",
+		Short: "print the YAML of a catalog or generated case",
+		Long: `Show prints a case file: a catalog case's file as it is embedded (comments included), or a
+generated case as cnpc cases generate writes it. A copy is a start for a case of your own.`,
+		Example: `  cnpc cases show three-tier
+  cnpc cases show upstream-egress-cidr > my-egress.yaml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("cases show: expected one case name, found %d arguments", len(args))
+			}
+			return nil
+		},
+		ValidArgsFunction: completeCases,
+		RunE:              func(cmd *cobra.Command, args []string) error { return showCase(args[0], s) },
+	}
+}
+
+func showCase(name string, s streams) error {
+	_, data, ok, err := cases.CatalogSource(name)
 	if err != nil {
-		return err
+		return inputError(fmt.Errorf("cases show: load the embedded catalog: %w", err))
 	}
-	if len(paths) == 0 {
-		return usageErrorf("cases validate: expected a case file or a directory of case files")
-	}
-	var files []string
-	for _, p := range paths {
-		found, err := caseFiles(p)
-		if err != nil {
-			return inputError(fmt.Errorf("cases validate: %w", err))
+	if !ok {
+		c, _ := caseByName(name)
+		if c == nil {
+			return inputError(fmt.Errorf("cases show: no catalog or generated case is named %q (cnpc cases list, cnpc cases list --generated)", name))
 		}
-		files = append(files, found...)
-	}
-	var errs []error
-	byName := map[string]string{}
-	for _, file := range files {
-		c, err := cases.LoadFile(file)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		if data, err = cases.MarshalCase(c); err != nil {
+			return envError(fmt.Errorf("cases show: %w", err))
 		}
-		// Suites and reports key results by case name, so names must be unique.
-		if other, ok := byName[c.Name]; ok {
-			errs = append(errs, fmt.Errorf("%s: case name %q is already used by %s", file, c.Name, other))
-			continue
-		}
-		byName[c.Name] = file
 	}
-	if len(errs) > 0 {
-		return inputError(fmt.Errorf("%d of %d case files are invalid:\n%w", len(errs), len(files), errors.Join(errs...)))
+	if _, err := s.Out.Write(data); err != nil {
+		return envError(err)
 	}
-	fmt.Fprintf(s.Out, "%d case files valid\n", len(files))
 	return nil
 }
 
-// caseFiles returns p itself when it is a file, or every *.yaml and *.yml file under the directory
-// p in lexical order. A directory without case files is an error: validating nothing is a mistake.
-func caseFiles(p string) ([]string, error) {
-	info, err := os.Stat(p)
-	if err != nil {
-		return nil, err
+func newCasesValidateCommand(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate PATH...",
+		Short: "check case files (a file or a directory of *.yaml)",
+		Long: `Validate loads every case file given, and every *.yaml and *.yml file under each directory given,
+as cnpc run would, and reports every problem of every file as file:line:col: field: message.
+It exits 2 if any file is invalid.`,
+		Example: `  cnpc cases validate my-case.yaml
+  cnpc cases validate my-cases/ more-cases/`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("cases validate: expected a case file or a directory of case files")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return validateCases(args, s) },
 	}
-	if !info.IsDir() {
-		return []string{p}, nil
-	}
-	var out []string
-	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && (filepath.Ext(path) == ".yaml" || filepath.Ext(path) == ".yml") {
-			out = append(out, path)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no case files (*.yaml, *.yml) found", p)
-	}
-	sort.Strings(out)
-	return out, nil
 }
 
-func runCasesGenerate(args []string, s streams) error {
-	flags := newFlagSet("cases generate", s)
-	out := flags.String("out", "", "directory to write the generated case files into (created if missing)")
-	rest, err := parseFlags(flags, args)
+func validateCases(paths []string, s streams) error {
+	cs, files, err := cases.LoadPaths(paths, nil)
+	for _, c := range cs {
+		warn(s, c)
+	}
 	if err != nil {
-		return err
+		var errs interface{ Unwrap() []error }
+		n := 1
+		if errors.As(err, &errs) {
+			n = len(errs.Unwrap())
+		}
+		if files == 0 {
+			return inputError(fmt.Errorf("cases validate: %w", err))
+		}
+		return inputError(fmt.Errorf("%d of %d case files are invalid:\n%w", n, files, err))
 	}
-	if len(rest) > 0 {
-		return usageErrorf("cases generate: unexpected argument %q", rest[0])
+	fmt.Fprintf(s.Out, "%d case files valid\n", files)
+	return nil
+}
+
+func newCasesGenerateCommand(s streams) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:     "generate --out-dir DIR",
+		Short:   "write the generated cases as case files",
+		Long:    "Generate writes the generator's cases (cases/generate.go), one file each, into a directory.",
+		Example: "  cnpc cases generate --out-dir gen/\n  cnpc cases validate gen/",
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, args []string) error { return generateCases(out, s) },
 	}
-	if *out == "" {
-		return usageErrorf("cases generate: --out DIR is required")
+	cmd.Flags().StringVar(&out, "out-dir", "", "directory to write the generated case files into (created if missing)")
+	alias(cmd, "out", "out-dir")
+	return cmd
+}
+
+func generateCases(out string, s streams) error {
+	if out == "" {
+		return usageErrorf("cases generate: --out-dir DIR is required")
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return envError(fmt.Errorf("cases generate: %w", err))
 	}
 	gen := cases.Generated()
@@ -173,10 +201,10 @@ func runCasesGenerate(args []string, s streams) error {
 		if err != nil {
 			return envError(fmt.Errorf("cases generate: %w", err))
 		}
-		if err := os.WriteFile(filepath.Join(*out, c.Name+".yaml"), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(out, c.Name+".yaml"), data, 0o644); err != nil {
 			return envError(fmt.Errorf("cases generate: %w", err))
 		}
 	}
-	fmt.Fprintf(s.Err, "wrote %d generated cases to %s\n", len(gen), *out)
+	fmt.Fprintf(s.Err, "wrote %d generated cases to %s\n", len(gen), out)
 	return nil
 }

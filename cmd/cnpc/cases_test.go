@@ -57,7 +57,7 @@ func TestCasesList(t *testing.T) {
 			name:   "no subcommand",
 			args:   []string{"cases"},
 			code:   2,
-			stderr: "cnpc: cases: expected a subcommand (list, validate or generate)",
+			stderr: "cnpc: cases: expected a subcommand (list, show, validate or generate)",
 		},
 	}
 	for _, tt := range tests {
@@ -140,6 +140,7 @@ func TestCasesValidate(t *testing.T) {
 	bad := writeCaseFiles(t, map[string]string{"ok.yaml": validCase, "sub/bad.yaml": invalidCase})
 	empty := t.TempDir()
 	twice := writeCaseFiles(t, map[string]string{"a.yaml": validCase, "b.yaml": validCase})
+	extra := writeCaseFiles(t, map[string]string{"x.yaml": strings.Replace(validCase, "[ingress, deny-all]", "[ingress, deny-all, sctp]", 1)})
 	tests := []struct {
 		name   string
 		args   []string
@@ -160,6 +161,9 @@ func TestCasesValidate(t *testing.T) {
 		{"same name twice", []string{"cases", "validate", twice}, 2, "", []string{
 			"cnpc: 1 of 2 case files are invalid:",
 			filepath.Join(twice, "b.yaml") + `: case name "ok" is already used by ` + filepath.Join(twice, "a.yaml"),
+		}},
+		{"a feature the case does not exercise is a warning", []string{"cases", "validate", extra}, 0, "1 case files valid", []string{
+			"cnpc: warning: " + filepath.Join(extra, "x.yaml") + `:4:31: features[2]: found "sctp", but the case does not exercise it (derived: [ingress, deny-all]); ignored`,
 		}},
 		{"no path", []string{"cases", "validate"}, 2, "", []string{"cnpc: cases validate: expected a case file or a directory of case files"}},
 		{"directory without cases", []string{"cases", "validate", empty}, 2, "", []string{"no case files (*.yaml, *.yml) found"}},
@@ -187,7 +191,7 @@ func TestCasesValidate(t *testing.T) {
 func TestCasesGenerateWritesValidFiles(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "gen")
-	_, errOut, code := runCLI(t, "cases", "generate", "--out", dir)
+	_, errOut, code := runCLI(t, "cases", "generate", "--out-dir", dir)
 	if code != 0 {
 		t.Fatalf("cnpc cases generate exited %d; stderr:\n%s", code, errOut)
 	}
@@ -199,8 +203,17 @@ func TestCasesGenerateWritesValidFiles(t *testing.T) {
 		t.Fatalf("validate generated cases: exit %d, stdout %q, stderr:\n%s", code, out, errOut)
 	}
 	_, errOut, code = runCLI(t, "cases", "generate")
-	if code != 2 || !strings.Contains(errOut, "cases generate: --out DIR is required") {
-		t.Errorf("generate without --out: exit %d, stderr %q", code, errOut)
+	if code != 2 || !strings.Contains(errOut, "cases generate: --out-dir DIR is required") {
+		t.Errorf("generate without --out-dir: exit %d, stderr %q", code, errOut)
+	}
+	// The old name still works, and says it is deprecated.
+	old := filepath.Join(t.TempDir(), "old")
+	_, errOut, code = runCLI(t, "cases", "generate", "--out", old)
+	if code != 0 || !strings.Contains(errOut, "--out is deprecated and will go; use --out-dir") {
+		t.Errorf("generate --out: exit %d, stderr %q", code, errOut)
+	}
+	if files, _ := filepath.Glob(filepath.Join(old, "*.yaml")); len(files) != 366 {
+		t.Errorf("generate --out wrote %d files, want 366", len(files))
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 )
 
@@ -42,9 +41,6 @@ func exitCode(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
 	var c *codedError
 	if errors.As(err, &c) {
 		return c.code
@@ -52,30 +48,8 @@ func exitCode(err error) int {
 	return exitEnvironment
 }
 
-// newFlagSet returns a flag set that reports errors instead of exiting, writing usage to s.Err.
-func newFlagSet(name string, s streams) *flag.FlagSet {
-	fs := flag.NewFlagSet("cnpc "+name, flag.ContinueOnError)
-	fs.SetOutput(s.Err)
-	return fs
-}
-
-// parseFlags parses args into fs and turns a parse failure into a usage error. Go's flag package
-// stops at the first non-flag argument; parseFlags lets flags and positional arguments mix
-// (cnpc predict CASE.yaml --output json) and returns the positional ones.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageErrorf("%v", err)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
+// isCoded reports whether err already carries an exit code.
+func isCoded(err error) bool {
+	var c *codedError
+	return errors.As(err, &c)
 }

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
 )
 
-func init() {
-	register("explain", "explain the engine's verdict for one connection of a case file", runExplain)
-}
+func init() { register(newExplainCommand) }
 
 const explainUsage = "usage: cnpc explain CASE.yaml --from NS/POD|EXTERNAL --to NS/POD|EXTERNAL --port N [--protocol TCP|UDP|SCTP] [--step N]"
 
@@ -20,26 +20,42 @@ type explainFlags struct {
 	port, step         int
 }
 
-func runExplain(args []string, s streams) error {
+func newExplainCommand(s streams) *cobra.Command {
 	var f explainFlags
-	flags := newFlagSet("explain", s)
-	flags.StringVar(&f.from, "from", "", "source peer: namespace/pod or an external host's name")
-	flags.StringVar(&f.to, "to", "", "destination peer: namespace/pod or an external host's name")
-	flags.IntVar(&f.port, "port", 0, "destination port")
-	flags.StringVar(&f.protocol, "protocol", "TCP", "protocol: TCP, UDP or SCTP")
-	flags.IntVar(&f.step, "step", -1, "step to explain, from 0 (default: the last)")
-	rest, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "explain CASE --from PEER --to PEER --port N",
+		Short: "explain the engine's verdict for one connection of a case file",
+		Long: `Explain says why the engine allows or denies one connection after one step of a case: which
+policies isolate the source for egress and the destination for ingress, and which rule (policy,
+index, peer, port) admits the connection or that none does. A peer is namespace/pod or the name of
+an external host. CASE is a case file, or the name of a catalog or generated case.`,
+		Example: `  cnpc explain my-case.yaml --from x/a --to y/a --port 80
+  cnpc explain my-case.yaml --from x/a --to backup --port 3306 --protocol UDP --step 0
+  cnpc explain three-tier --from x/a --to y/a --port 80     # a catalog case, by name`,
+		ValidArgsFunction: completeCases,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("explain: expected one case file, found %d arguments\n%s", len(args), explainUsage)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return f.run(args[0], s) },
 	}
-	if len(rest) != 1 {
-		return usageErrorf("explain: expected one case file, found %d arguments\n%s", len(rest), explainUsage)
-	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.from, "from", "", "source peer: namespace/pod or an external host's name")
+	fl.StringVar(&f.to, "to", "", "destination peer: namespace/pod or an external host's name")
+	fl.IntVar(&f.port, "port", 0, "destination port")
+	fl.StringVar(&f.protocol, "protocol", "TCP", "protocol: TCP, UDP or SCTP")
+	fl.IntVar(&f.step, "step", -1, "step to explain, from 0 (default: the last)")
+	return cmd
+}
+
+func (f explainFlags) run(file string, s streams) error {
 	from, to, target, err := f.connection()
 	if err != nil {
 		return err
 	}
-	_, states, ps, err := predictCase(rest[0])
+	_, states, ps, err := predictCase(file, s)
 	if err != nil {
 		return err
 	}

@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
 )
 
-func init() {
-	register("predict", "print the engine's truth tables for every step of a case file", runPredict)
-}
+func init() { register(newPredictCommand) }
 
-// predictFlags are the flags of `cnpc predict CASE.yaml [--output text|json]`.
+// predictFlags are the flags of `cnpc predict CASE.yaml [-o text|json]`.
 type predictFlags struct {
 	output string
 }
@@ -40,21 +40,35 @@ type (
 	}
 )
 
-func runPredict(args []string, s streams) error {
+func newPredictCommand(s streams) *cobra.Command {
 	var f predictFlags
-	flags := newFlagSet("predict", s)
-	flags.StringVar(&f.output, "output", "text", "output format: text (truth tables) or json")
-	rest, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "predict CASE",
+		Short: "print the engine's truth tables for every step of a case file",
+		Long: `Predict loads a case file (or a catalog or generated case, by name), checks it as cnpc run would, and prints
+what the engine predicts after every step: one truth table per port and protocol (text), or every
+ordered pair of peers on every port the destination serves (json).`,
+		Example: `  cnpc predict my-case.yaml
+  cnpc predict my-case.yaml -o json
+  cnpc predict three-tier          # a catalog case, by name`,
+		ValidArgsFunction: completeCases,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("predict: expected one case file, found %d arguments\nusage: cnpc predict CASE.yaml [-o text|json]", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return f.run(args[0], s) },
 	}
-	if len(rest) != 1 {
-		return usageErrorf("predict: expected one case file, found %d arguments\nusage: cnpc predict CASE.yaml [--output text|json]", len(rest))
-	}
+	cmd.Flags().StringVarP(&f.output, "output", "o", "text", "output format: text (truth tables) or json")
+	return cmd
+}
+
+func (f predictFlags) run(file string, s streams) error {
 	if f.output != "text" && f.output != "json" {
 		return usageErrorf("predict: --output: found %q, expected text or json", f.output)
 	}
-	c, states, predictions, err := predictCase(rest[0])
+	c, states, predictions, err := predictCase(file, s)
 	if err != nil {
 		return err
 	}
@@ -64,11 +78,12 @@ func runPredict(args []string, s streams) error {
 	return writePredictText(s.Out, c, states, predictions)
 }
 
-// predictCase loads the case file at path and predicts every step. Bad input is exit 2.
-func predictCase(path string) (*cases.Case, []cases.State, []*engine.Prediction, error) {
-	c, err := cases.LoadFile(path)
+// predictCase loads the case arg names (a file, or a catalog or generated case; see loadCase) and
+// predicts every step. Bad input is exit 2.
+func predictCase(arg string, s streams) (*cases.Case, []cases.State, []*engine.Prediction, error) {
+	c, err := loadCase(arg, s)
 	if err != nil {
-		return nil, nil, nil, inputError(err)
+		return nil, nil, nil, err
 	}
 	states, err := c.States()
 	if err != nil {
@@ -78,7 +93,7 @@ func predictCase(path string) (*cases.Case, []cases.State, []*engine.Prediction,
 	for i, st := range states {
 		p, err := engine.PredictState(st)
 		if err != nil {
-			return nil, nil, nil, inputError(fmt.Errorf("%s: steps[%d] %q: %w", path, i, st.Name, err))
+			return nil, nil, nil, inputError(fmt.Errorf("%s: steps[%d] %q: %w", caseWhere(c), i, st.Name, err))
 		}
 		out = append(out, p)
 	}

@@ -73,6 +73,44 @@ func TestPredictText(t *testing.T) {
 	}
 }
 
+// A case file without features predicts: its features are derived.
+func TestPredictWithoutFeatures(t *testing.T) {
+	t.Parallel()
+	dir := writeCaseFiles(t, map[string]string{"nf.yaml": strings.Replace(validCase, "features: [ingress, deny-all]\n", "", 1)})
+	out, stderr, code := runCLI(t, "predict", filepath.Join(dir, "nf.yaml"))
+	if code != 0 || stderr != "" || !strings.HasPrefix(out, "case ok: 1 step(s)\n") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+}
+
+// cidr: 010.0.0.0/8 validates and predicts (leading zeros are decimal, as for the API server);
+// a cidr that does not validate fails both validate and predict with file:line:col.
+func TestPredictCIDRForms(t *testing.T) {
+	t.Parallel()
+	egress := strings.Replace(validCase, "spec: {podSelector: {}, policyTypes: [Ingress]}",
+		"spec: {podSelector: {}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: CIDR}}]}]}", 1)
+	dir := writeCaseFiles(t, map[string]string{
+		"zeros.yaml": strings.Replace(egress, "CIDR", "010.0.0.0/8", 1),
+		"bad.yaml":   strings.Replace(egress, "CIDR", "10.0.0.0/33", 1),
+	})
+	out, stderr, code := runCLI(t, "predict", filepath.Join(dir, "zeros.yaml"), "-o", "json")
+	// y/a (10.244.2.10) is inside 10.0.0.0/8: the egress of x/a admits it.
+	if code != 0 || !strings.Contains(out, `"from": "x/a",
+          "to": "y/a",
+          "port": 80,
+          "protocol": "TCP",
+          "allowed": true`) {
+		t.Errorf("predict zeros.yaml: exit %d, stderr %q, stdout:\n%s", code, stderr, out)
+	}
+	want := filepath.Join(dir, "bad.yaml") + `:11:88: steps[0].apply[0].spec.egress[0].to[0].ipBlock.cidr: found "10.0.0.0/33", expected a CIDR such as 10.0.0.0/24 or fd00::/64`
+	for _, args := range [][]string{{"predict", filepath.Join(dir, "bad.yaml")}, {"cases", "validate", filepath.Join(dir, "bad.yaml")}} {
+		_, stderr, code := runCLI(t, args...)
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", args, code, stderr, want)
+		}
+	}
+}
+
 func TestPredictErrors(t *testing.T) {
 	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.yaml")

@@ -2,22 +2,21 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/cnpc-dev/cnpc/reports"
 )
 
-func init() {
-	register("report", "render a results file (JSON, JUnit, Markdown, HTML) or a matrix of several", runReport)
-}
+func init() { register(newReportCommand) }
 
 const reportUsage = `usage:
-  cnpc report RESULTS.json [--format json|junit|markdown|html] [--out FILE]   one format (default markdown, to stdout)
-  cnpc report RESULTS.json --out-dir DIR                                      every format: results.json junit.xml summary.md report.html
-  cnpc report matrix RESULTS.json... [--format markdown|html] [--out FILE]    support matrix: features x CNIs`
+  cnpc report RESULTS.json [-o json|junit|markdown|html] [--out-file FILE]   one format (default markdown, to stdout)
+  cnpc report RESULTS.json --out-dir DIR                                     every format: results.json junit.xml summary.md report.html
+  cnpc report matrix RESULTS.json... [-o markdown|html] [--out-file FILE]    support matrix: features x CNIs`
 
 // reportFlags are the flags of `cnpc report`.
 type reportFlags struct {
@@ -27,31 +26,48 @@ type reportFlags struct {
 	markdownLimit int
 }
 
-func runReport(args []string, s streams) error {
-	if len(args) > 0 && args[0] == "matrix" {
-		return runReportMatrix(args[1:], s)
-	}
+func newReportCommand(s streams) *cobra.Command {
 	var f reportFlags
-	flags := newFlagSet("report", s)
-	flags.StringVar(&f.format, "format", "markdown", "output format: json, junit, markdown or html")
-	flags.StringVar(&f.out, "out", "", "write to this file instead of stdout")
-	flags.StringVar(&f.outDir, "out-dir", "", "write every format into this directory")
-	flags.IntVar(&f.markdownLimit, "markdown-limit", reports.DefaultMarkdownLimit, "cap of the Markdown summary in bytes; failing cases beyond it are named, not shown")
-	rest, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "report RESULTS.json",
+		Short: "render a results file (JSON, JUnit, Markdown, HTML) or a matrix of several",
+		Long: `Report renders the results file of a run (results.json, as cnpc run writes it) again: one format
+to stdout or a file, or every format into a directory. report matrix sets several runs side by side,
+features x CNIs.`,
+		Example: `  cnpc report reports/out/calico/results.json
+  cnpc report results.json -o html --out-file report.html
+  cnpc report results.json --out-dir published/calico
+  cnpc report matrix -o html --out-file matrix.html reports/published/*/results.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("report: expected one results file, found %d arguments\n%s", len(args), reportUsage)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.outDir != "" && (f.out != "" || changed(cmd, "output", "format")) {
+				return usageErrorf("report: --out-dir writes every format; it cannot be combined with --out-file or --output")
+			}
+			return f.run(args[0], s)
+		},
 	}
-	if len(rest) != 1 {
-		return usageErrorf("report: expected one results file, found %d arguments\n%s", len(rest), reportUsage)
-	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "output", "o", "markdown", "output format: json, junit, markdown or html")
+	fl.StringVar(&f.out, "out-file", "", "write to this file instead of stdout")
+	fl.StringVar(&f.outDir, "out-dir", "", "write every format into this directory")
+	fl.IntVar(&f.markdownLimit, "markdown-limit", reports.DefaultMarkdownLimit, "cap of the Markdown summary in bytes; failing cases beyond it are named, not shown")
+	alias(cmd, "format", "output")
+	alias(cmd, "out", "out-file")
+	cmd.AddCommand(newReportMatrixCommand(s))
+	return cmd
+}
+
+func (f reportFlags) run(file string, s streams) error {
 	format, err := reports.ParseFormat(f.format)
 	if err != nil {
-		return usageErrorf("report: --format: %v", err)
+		return usageErrorf("report: --output: %v", err)
 	}
-	if f.outDir != "" && (f.out != "" || explicit(flags, "format")) {
-		return usageErrorf("report: --out-dir writes every format; it cannot be combined with --out or --format")
-	}
-	run, err := reports.Read(rest[0])
+	run, err := reports.Read(file)
 	if err != nil {
 		return inputError(err)
 	}
@@ -73,24 +89,37 @@ func runReport(args []string, s streams) error {
 	})
 }
 
-func runReportMatrix(args []string, s streams) error {
+func newReportMatrixCommand(s streams) *cobra.Command {
 	var f reportFlags
-	flags := newFlagSet("report matrix", s)
-	flags.StringVar(&f.format, "format", "markdown", "output format: markdown or html")
-	flags.StringVar(&f.out, "out", "", "write to this file instead of stdout")
-	rest, err := parseFlags(flags, args)
-	if err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "matrix RESULTS.json...",
+		Short: "support matrix of several runs: features x CNIs (Markdown or HTML)",
+		Long: `Matrix reads the results files of several runs (one CNI, or one version of it, each) and writes a
+support matrix: one row per feature, one column per run, with each cell's pass counts.`,
+		Example: `  cnpc report matrix reports/published/*/results.json
+  cnpc report matrix -o html --out-file matrix.html a/results.json b/results.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("report matrix: expected one or more results files\n%s", reportUsage)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return f.matrix(args, s) },
 	}
-	if len(rest) == 0 {
-		return usageErrorf("report matrix: expected one or more results files\n%s", reportUsage)
-	}
+	cmd.Flags().StringVarP(&f.format, "output", "o", "markdown", "output format: markdown or html")
+	cmd.Flags().StringVar(&f.out, "out-file", "", "write to this file instead of stdout")
+	alias(cmd, "format", "output")
+	alias(cmd, "out", "out-file")
+	return cmd
+}
+
+func (f reportFlags) matrix(files []string, s streams) error {
 	if f.format != "markdown" && f.format != "html" {
-		return usageErrorf("report matrix: --format: found %q, expected markdown or html", f.format)
+		return usageErrorf("report matrix: --output: found %q, expected markdown or html", f.format)
 	}
 	var runs []*reports.Run
 	var errs []error
-	for _, path := range rest {
+	for _, path := range files {
 		r, err := reports.Read(path)
 		if err != nil {
 			errs = append(errs, err)
@@ -134,15 +163,4 @@ func writeOutput(out string, s streams, write func(io.Writer) error) error {
 		return envError(fmt.Errorf("write %s: %w", out, err))
 	}
 	return nil
-}
-
-// explicit reports whether the flag name was given on the command line.
-func explicit(fs *flag.FlagSet, name string) bool {
-	found := false
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == name {
-			found = true
-		}
-	})
-	return found
 }

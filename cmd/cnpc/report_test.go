@@ -29,11 +29,12 @@ func TestReportFormats(t *testing.T) {
 		golden string
 	}{
 		{"default is markdown", []string{run}, "golden/flannel.md"},
-		{"json round trip", []string{run, "--format", "json"}, "runs/flannel.json"},
-		{"junit", []string{"--format", "junit", run}, "golden/flannel.junit.xml"},
-		{"html", []string{run, "--format=html"}, "golden/flannel.html"},
+		{"json round trip", []string{run, "--output", "json"}, "runs/flannel.json"},
+		{"junit", []string{"-o", "junit", run}, "golden/flannel.junit.xml"},
+		{"html", []string{run, "--output=html"}, "golden/flannel.html"},
+		{"html through the deprecated --format", []string{run, "--format=html"}, "golden/flannel.html"},
 		{"matrix markdown", []string{"matrix", reportsTestdata + "runs/calico.json", run, reportsTestdata + "runs/kindnet.json"}, "golden/matrix.md"},
-		{"matrix html", []string{"matrix", "--format", "html", reportsTestdata + "runs/calico.json", run, reportsTestdata + "runs/kindnet.json"}, "golden/matrix.html"},
+		{"matrix html", []string{"matrix", "-o", "html", reportsTestdata + "runs/calico.json", run, reportsTestdata + "runs/kindnet.json"}, "golden/matrix.html"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,12 +70,22 @@ func TestReportOutFiles(t *testing.T) {
 			t.Errorf("stderr does not name %s:\n%s", name, stderr)
 		}
 	}
-	out := filepath.Join(dir, "one.xml")
-	if _, stderr, code := runCLI(t, "report", reportsTestdata+"runs/kindnet.json", "--format", "junit", "--out", out); code != 0 {
-		t.Fatalf("--out: exit %d: %s", code, stderr)
-	}
-	if got, _ := os.ReadFile(out); string(got) != readTestdata(t, "golden/kindnet.junit.xml") {
-		t.Errorf("--out file differs from the golden JUnit file")
+	// --out-file, and the deprecated --out and --format, which say so on stderr and keep stdout empty.
+	for _, args := range [][]string{{"-o", "junit", "--out-file"}, {"--format", "junit", "--out"}} {
+		out := filepath.Join(dir, "one.xml")
+		os.Remove(out)
+		stdout, stderr, code := runCLI(t, append([]string{"report", reportsTestdata + "runs/kindnet.json"}, append(args, out)...)...)
+		if code != 0 || stdout != "" {
+			t.Fatalf("%v: exit %d, stdout %q, stderr: %s", args, code, stdout, stderr)
+		}
+		if got, _ := os.ReadFile(out); string(got) != readTestdata(t, "golden/kindnet.junit.xml") {
+			t.Errorf("%v: the file differs from the golden JUnit file", args)
+		}
+		deprecated := strings.Contains(stderr, "cnpc: --format is deprecated and will go; use --output\n") &&
+			strings.Contains(stderr, "cnpc: --out is deprecated and will go; use --out-file\n")
+		if want := args[0] == "--format"; deprecated != want {
+			t.Errorf("%v: stderr %q, want deprecation notes: %v", args, stderr, want)
+		}
 	}
 }
 
@@ -97,15 +108,18 @@ func TestReportErrors(t *testing.T) {
 		want string
 	}{
 		{"no file", nil, 2, "report: expected one results file, found 0 arguments"},
-		{"unknown format", []string{calico, "--format", "pdf"}, 2, `report: --format: format "pdf", expected one of [json junit markdown html]`},
-		{"out-dir with format", []string{calico, "--out-dir", dir, "--format", "html"}, 2, "--out-dir writes every format"},
+		{"unknown format", []string{calico, "-o", "pdf"}, 2, `report: --output: format "pdf", expected one of [json junit markdown html]`},
+		{"unknown format, old flag name", []string{calico, "--format", "pdf"}, 2, `report: --output: format "pdf", expected one of [json junit markdown html]`},
+		{"out-dir with format", []string{calico, "--out-dir", dir, "-o", "html"}, 2, "--out-dir writes every format"},
+		{"out-dir with the old format flag", []string{calico, "--out-dir", dir, "--format", "html"}, 2, "--out-dir writes every format"},
+		{"out-dir with out-file", []string{calico, "--out-dir", dir, "--out-file", "x"}, 2, "--out-dir writes every format"},
 		{"wrong type, with position", []string{bad}, 2, bad + ":3:19: cni.name: found JSON number, expected string"},
 		{"other schema", []string{old}, 2, old + `: schemaVersion: found "cnpc.dev/results/v0", expected "cnpc.dev/results/v1"`},
 		{"missing file", []string{filepath.Join(dir, "none.json")}, 2, "none.json: no such file or directory"},
 		{"matrix of one version twice", []string{"matrix", calico, calico}, 2, "runs 1 and 2 are both of calico@v3.30.2"},
 		{"matrix reports every bad file", []string{"matrix", bad, old}, 2, "bad.json:3:19"},
-		{"matrix format", []string{"matrix", calico, "--format", "junit"}, 2, `found "junit", expected markdown or html`},
-		{"unwritable out", []string{calico, "--out", filepath.Join(dir, "no", "such", "dir.md")}, 3, "no such file or directory"},
+		{"matrix format", []string{"matrix", calico, "-o", "junit"}, 2, `report matrix: --output: found "junit", expected markdown or html`},
+		{"unwritable out", []string{calico, "--out-file", filepath.Join(dir, "no", "such", "dir.md")}, 3, "no such file or directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,13 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cnpc-dev/cnpc/clusters"
+	"github.com/cnpc-dev/cnpc/reports"
 )
 
 func TestRunUsageErrors(t *testing.T) {
@@ -23,8 +26,12 @@ func TestRunUsageErrors(t *testing.T) {
 		{"unknown cni", []string{"run", "--cni", "weave"}, exitBadInput, `--cni: unknown cni "weave", expected one of `},
 		{"bad family", []string{"run", "--cni", "kube-router", "--ip-family", "ipv5"}, exitBadInput, `--ip-family: unknown ip family "ipv5"`},
 		{"existing with reuse", []string{"run", "--cni", "custom", "--existing", "--reuse"}, exitBadInput, "--existing: cannot be combined with --reuse"},
-		{"positional argument", []string{"run", "--cni", "kube-router", "extra"}, exitBadInput, `run takes no arguments, found ["extra"]`},
-		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "flag provided but not defined: -cnii"},
+		{"neither a file nor a case name", []string{"run", "--cni", "kube-router", "extra"}, exitBadInput, "extra: no such file, and no catalog or generated case has that name (cnpc cases list)"},
+		{"unknown origin", []string{"run", "--cni", "kube-router", "--cases", "catalog,mine"}, exitBadInput, `--cases: found "mine", expected catalog, generated, own or all (comma-separated)`},
+		{"own without files", []string{"run", "--cni", "kube-router", "--cases", "own"}, exitBadInput, "--cases own: own needs case files: CASE.yaml arguments or --case-dir DIR"},
+		{"files left out", []string{"run", "--cni", "kube-router", "--cases", "catalog", "--case-dir", "."}, exitBadInput, "--cases catalog leaves out your case files ("},
+		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "cnpc run: unknown flag: --cnii (see cnpc run --help)"},
+		{"single-dash long flag", []string{"run", "-cni", "kube-router"}, exitBadInput, "cnpc run: unknown shorthand flag: 'c' in -cni"},
 		{"bad focus", []string{"run", "--cni", "custom", "--focus", "("}, exitBadInput, "--focus: expected a regular expression: error parsing regexp: missing closing )"},
 		{"bad labels", []string{"run", "--cni", "custom", "--labels", "egress &&"}, exitBadInput, "--labels: expected a Ginkgo label filter such as 'egress && !sctp': Syntax Error Parsing Label Filter: egress &&: Unexpected EOF."},
 		{"missing suite binary", []string{"run", "--cni", "kube-router", "--suite", "/nonexistent/netpol.test"}, exitEnvironment,
@@ -61,7 +68,7 @@ func TestRunFlagDefaults(t *testing.T) {
 
 func TestSuiteArgs(t *testing.T) {
 	t.Parallel()
-	f, err := parseRunFlags([]string{"--cni", "kube-router", "--focus", "deny", "--labels", "egress && !sctp", "--converge-timeout", "45s", "--out", "o"}, streams{Err: &bytes.Buffer{}})
+	f, err := parseRunFlags([]string{"--cni", "kube-router", "--focus", "deny", "--labels", "egress && !sctp", "--converge-timeout", "45s", "--out-dir", "o"}, streams{Err: &bytes.Buffer{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,39 +80,58 @@ func TestSuiteArgs(t *testing.T) {
 	want := []string{
 		"--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router", "--cni-version=v1.3.2",
 		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s", "--stability-window=2s", "--grading=api", "--ginkgo.timeout=12h0m0s",
-		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--focus=deny", "--ginkgo.label-filter=!generated && (egress && !sctp)",
+		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--cases=catalog", "--focus=deny", "--ginkgo.label-filter=egress && !sctp",
 	}
 	if diff := cmp.Diff(want, r.suiteArgs("v1.3.2", filepath.Join("o", "results.json"))); diff != "" {
 		t.Errorf("suiteArgs (-want +got):\n%s", diff)
 	}
 }
 
-// TestLabelFilter checks how --cases and --labels combine into the suite's label filter.
-func TestLabelFilter(t *testing.T) {
+// TestCaseSelection checks how --cases, --case-dir and the positional arguments become the suite's
+// selection flags.
+func TestCaseSelection(t *testing.T) {
 	t.Parallel()
+	dir := writeCaseFiles(t, map[string]string{"a.yaml": validCase})
+	file := filepath.Join(dir, "a.yaml")
 	tests := []struct {
+		name string
 		args []string
-		want string
+		want []string
 	}{
-		{nil, "!generated"},
-		{[]string{"--labels", "egress"}, "!generated && (egress)"},
-		{[]string{"--cases", "generated"}, "generated"},
-		{[]string{"--cases", "generated", "--labels", "sctp || udp"}, "generated && (sctp || udp)"},
-		{[]string{"--cases", "all"}, ""},
-		{[]string{"--cases", "all", "--labels", "ingress"}, "ingress"},
+		{"default: the catalog", nil, []string{"--cases=catalog"}},
+		{"labels pass through alone", []string{"--labels", "egress"}, []string{"--cases=catalog", "--ginkgo.label-filter=egress"}},
+		{"generated", []string{"--cases", "generated"}, []string{"--cases=generated"}},
+		{"all, with no files of your own", []string{"--cases", "all", "--labels", "ingress"}, []string{"--cases=catalog,generated", "--ginkgo.label-filter=ingress"}},
+		{"a file: only your cases", []string{file}, []string{"--cases=own", "--case-path=" + file}},
+		{"a directory", []string{"--case-dir", dir}, []string{"--cases=own", "--case-path=" + dir}},
+		{"your cases beside the catalog", []string{"--cases", "catalog,own", "--case-dir", dir, file}, []string{"--cases=catalog,own", "--case-path=" + dir, "--case-path=" + file}},
+		{"all includes yours", []string{"--cases", "all", file}, []string{"--cases=catalog,generated,own", "--case-path=" + file}},
+		{"catalog cases by name", []string{"three-tier", "gen-ingress-a-pod-named"}, []string{"--cases=none", "--case-name=three-tier", "--case-name=gen-ingress-a-pod-named"}},
+		{"names besides your files", []string{"three-tier", file}, []string{"--cases=own", "--case-path=" + file, "--case-name=three-tier"}},
 	}
 	for _, tt := range tests {
-		f, err := parseRunFlags(append([]string{"--cni", "kube-router"}, tt.args...), streams{Err: &bytes.Buffer{}})
-		if err != nil {
-			t.Fatalf("%q: %v", tt.args, err)
-		}
-		if got := f.labelFilter(); got != tt.want {
-			t.Errorf("%q: label filter %q, want %q", tt.args, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := parseRunFlags(append([]string{"--cni", "kube-router"}, tt.args...), streams{Err: &bytes.Buffer{}})
+			if err != nil {
+				t.Fatalf("%q: %v", tt.args, err)
+			}
+			if diff := cmp.Diff(tt.want, f.filterArgs()); diff != "" {
+				t.Errorf("suite selection flags (-want +got):\n%s", diff)
+			}
+		})
 	}
-	_, err := parseRunFlags([]string{"--cni", "kube-router", "--cases", "some"}, streams{Err: &bytes.Buffer{}})
-	if err == nil || !strings.Contains(err.Error(), `--cases: found "some", expected catalog, generated or all`) {
-		t.Errorf("--cases some: error %v, want one naming the three choices", err)
+}
+
+// The deprecated --out names the output directory, as --out-dir does.
+func TestRunOldOutFlag(t *testing.T) {
+	t.Parallel()
+	f, err := parseRunFlags([]string{"--cni", "kube-router", "--out", "old", "--q", "--v", "2"}, streams{Err: &bytes.Buffer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.out != "old" || !f.quiet || f.verbosity != 2 {
+		t.Errorf("--out old --q --v 2: out %q, quiet %v, verbosity %d", f.out, f.quiet, f.verbosity)
 	}
 }
 
@@ -116,4 +142,66 @@ func mustProfile(t *testing.T, name string) clusters.Profile {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestRunPreflight: the input a run needs is checked before any build or cluster (these fail
+// before docker is asked anything).
+func TestRunPreflight(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"custom without a manifest", []string{"--cni", "custom"}, "profile custom: needs a local manifest (--manifest FILE)"},
+		{"a manifest that is not there", []string{"--cni", "custom", "--manifest", "/nonexistent/cni.yaml"}, "manifest /nonexistent/cni.yaml: open /nonexistent/cni.yaml: no such file or directory"},
+		{"a family the profile lacks", []string{"--cni", "kube-router", "--ip-family", "ipv6"}, "ip family ipv6: profile kube-router supports only [ipv4]"},
+		{"a release without a pinned digest", []string{"--cni", "kube-router", "--from", "release"}, "has no pinned sha256, and cnpc applies no unverified download"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := parseRunFlags(tt.args, streams{Err: &bytes.Buffer{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &runner{f: f, ph: &phases{w: &bytes.Buffer{}}}
+			err = r.preflight(context.Background(), mustProfile(t, f.cni))
+			if exitCode(err) != exitBadInput || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("preflight: %v (exit %d), want exit 2 and %q", err, exitCode(err), tt.want)
+			}
+		})
+	}
+}
+
+// TestCNINameAndVersion: --cni-name and --cni-version name the CNI in the reports; custom alone is
+// "custom", never "custom@custom".
+func TestCNINameAndVersion(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args       []string
+		name, want string
+	}{
+		{[]string{"--cni", "custom", "--existing", "--kubeconfig", "kc"}, "custom", "custom"},
+		{[]string{"--cni", "custom", "--existing", "--kubeconfig", "kc", "--cni-name", "my-cni", "--cni-version", "v0.3"}, "my-cni", "my-cni@v0.3"},
+		{[]string{"--cni", "kube-router", "--existing", "--kubeconfig", "kc", "--cni-version", "v1.3.2-patched"}, "kube-router", "kube-router@v1.3.2-patched"},
+	}
+	for _, tt := range tests {
+		f, err := parseRunFlags(tt.args, streams{Err: &bytes.Buffer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &runner{f: f, ph: &phases{w: &bytes.Buffer{}}}
+		if r.c, err = r.cluster(mustProfile(t, f.cni)); err != nil {
+			t.Fatal(err)
+		}
+		version := r.cniVersion(context.Background())
+		if got := (reports.CNI{Name: f.reportedName(), Version: version}).String(); got != tt.want {
+			t.Errorf("%v: the reports name %q, want %q", tt.args, got, tt.want)
+		}
+		args := r.suiteArgs(version, "results.json")
+		if !slices.Contains(args, "--cni="+tt.name) || !slices.Contains(args, "--cni-version="+version) {
+			t.Errorf("%v: suite args %v lack --cni=%s --cni-version=%s", tt.args, args, tt.name, version)
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/clusters"
 	"github.com/cnpc-dev/cnpc/images"
 	"github.com/cnpc-dev/cnpc/reports"
@@ -30,11 +31,19 @@ type runner struct {
 	// mu guards c, which abort reads from the signal goroutine.
 	mu sync.Mutex
 	c  *clusters.Cluster
+	// own are the user's cases, loaded before anything else, as the suite loads them.
+	own []*cases.Case
 }
 
 func (r *runner) run(ctx context.Context) (err error) {
 	start := time.Now()
 	p, _ := clusters.LookupProfile(r.f.cni) // checked by parseRunFlags
+	if err := r.loadOwn(); err != nil {
+		return err
+	}
+	if err := r.ph.run("Checking the profile, its manifests, docker and the images to load", func() error { return r.preflight(ctx, p) }); err != nil {
+		return err
+	}
 	var sel selection
 	if err := r.ph.run("Selecting cases ("+r.f.describeFilters()+")", func() (err error) {
 		sel, err = r.selectCases(ctx)
@@ -60,15 +69,10 @@ func (r *runner) run(ctx context.Context) (err error) {
 	if err := r.up(ctx); err != nil {
 		return envError(err)
 	}
-	version := p.Version
-	if v, err := r.c.CNIVersion(ctx); err == nil {
-		version = v
-	} else {
-		r.ph.note("cni version: %v; reporting the pinned %s", err, p.Version)
-	}
+	version := r.cniVersion(ctx)
 	results := filepath.Join(r.f.out, "results.json")
 	os.Remove(results) // a stale file must not pass for this run's results
-	suiteErr := r.ph.run("Running the conformance suite ("+r.f.cni+" "+version+")", func() error {
+	suiteErr := r.ph.run("Running the conformance suite ("+strings.TrimSpace(r.f.reportedName()+" "+version)+")", func() error {
 		return r.runSuite(ctx, version, results)
 	})
 	return r.summarise(ctx, results, sel, suiteErr, time.Since(start))
@@ -89,6 +93,64 @@ func (r *runner) abort() {
 		}
 	}
 	os.Exit(exitInterrupted)
+}
+
+// loadOwn loads the user's case files, reporting every problem of every file with its position
+// before anything is built or created (exit 2), and prints their warnings.
+func (r *runner) loadOwn() error {
+	if len(r.f.casePaths) == 0 {
+		return nil
+	}
+	catalog, err := cases.Catalog()
+	if err != nil {
+		return envError(fmt.Errorf("load the embedded catalog: %w", err))
+	}
+	own, files, err := cases.LoadPaths(r.f.casePaths, append(catalog, cases.Generated()...))
+	for _, c := range own {
+		warn(r.s, c)
+	}
+	if err != nil {
+		return inputError(fmt.Errorf("your case files: %w", err))
+	}
+	r.own = own
+	r.ph.note("%d of your cases from %d files", len(own), files)
+	return nil
+}
+
+// preflight checks what the run needs before anything is built or created: the options and
+// manifests against the profile as it will install (exit 2), and docker with the images to load
+// (exit 3). A cluster cnpc does not create needs none of it.
+func (r *runner) preflight(ctx context.Context, p clusters.Profile) error {
+	if r.f.existing {
+		return nil
+	}
+	if clusters.From(r.f.from) == clusters.FromRelease {
+		var err error
+		if p, err = p.WithRelease(); err != nil {
+			return inputError(err)
+		}
+	}
+	if err := clusters.Preflight(r.options(), p); err != nil {
+		return inputError(err)
+	}
+	if err := clusters.CheckDocker(ctx, append([]string{r.f.probeImage}, r.f.loadImages...)); err != nil {
+		return envError(err)
+	}
+	return nil
+}
+
+// cniVersion is the version the reports name: --cni-version, else the running CNI's, else the
+// profile's pinned one (none for custom).
+func (r *runner) cniVersion(ctx context.Context) string {
+	if r.f.cniVersion != "" {
+		return r.f.cniVersion
+	}
+	v, err := r.c.CNIVersion(ctx)
+	if err != nil {
+		r.ph.note("cni version: %v; reporting the pinned %q", err, r.c.Profile.Version)
+		return r.c.Profile.Version
+	}
+	return v
 }
 
 // install returns the profile as this run installs it: from its release (--from release), or
@@ -127,8 +189,13 @@ func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {
 	if r.f.existing {
 		return clusters.Existing(r.f.kubeconfig, p, r.log)
 	}
+	return clusters.New(r.options(), p)
+}
+
+// options are the cluster options of the flags.
+func (r *runner) options() clusters.Options {
 	family, _ := clusters.ParseIPFamily(r.f.ipFamily)
-	return clusters.New(clusters.Options{
+	return clusters.Options{
 		Workers:        r.f.workers,
 		IPFamily:       family,
 		NodeImage:      r.f.nodeImage,
@@ -138,16 +205,12 @@ func (r *runner) cluster(p clusters.Profile) (*clusters.Cluster, error) {
 		Retain:         r.f.keep,
 		KubeconfigPath: r.f.kubeconfig,
 		Logger:         r.log,
-	}, p)
+	}
 }
 
 // up brings the cluster to the point where the suite can run.
 func (r *runner) up(ctx context.Context) error {
 	if r.c.Created() {
-		images := append([]string{r.f.probeImage}, r.f.loadImages...)
-		if err := clusters.CheckLocalImages(ctx, images); err != nil {
-			return err
-		}
 		reused := false
 		err := r.ph.run(fmt.Sprintf("Creating kind cluster %s (1 control plane, %d workers)", r.c.Name, r.f.workers), func() (err error) {
 			reused, err = r.c.Create(ctx)
@@ -220,7 +283,7 @@ func suiteProcAttr() *syscall.SysProcAttr {
 func (r *runner) suiteArgs(version, results string) []string {
 	args := []string{
 		"--kubeconfig=" + r.c.Kubeconfig,
-		"--cni=" + r.f.cni,
+		"--cni=" + r.f.reportedName(),
 		"--cni-version=" + version,
 		"--probe-image=" + r.f.probeImage,
 		"--results=" + results,
@@ -275,7 +338,7 @@ func (r *runner) summarise(ctx context.Context, results string, sel selection, s
 	if suiteErr != nil {
 		why += " (" + suiteErr.Error() + ")"
 	}
-	if missing := notRun(run, sel, why, missed); len(missing) > 0 {
+	if missing := notRun(run, sel, why, missed, r.own); len(missing) > 0 {
 		r.ph.note("%d of the %d selected cases never ran, recorded as %s: %s", len(missing), len(sel.names), missed, someNames(missing, 5))
 	}
 	if r.c != nil && r.c.Created() && run.Cluster.KindVersion == "" {

@@ -25,7 +25,13 @@ type selection struct {
 
 // filterArgs are the suite flags that select cases; the dry run and the real run share them.
 func (f *runFlags) filterArgs() []string {
-	var args []string
+	args := []string{"--cases=" + originList(f.origins)}
+	for _, p := range f.casePaths {
+		args = append(args, "--case-path="+p)
+	}
+	for _, n := range f.caseNames {
+		args = append(args, "--case-name="+n)
+	}
 	if f.focus != "" {
 		args = append(args, "--focus="+f.focus)
 	}
@@ -78,9 +84,27 @@ func readSelection(path string) (selection, error) {
 	return sel, nil
 }
 
+// originList is the suite's --cases value for origins.
+func originList(origins []cases.Origin) string {
+	if len(origins) == 0 {
+		return "none"
+	}
+	names := make([]string, len(origins))
+	for i, o := range origins {
+		names[i] = string(o)
+	}
+	return strings.Join(names, ",")
+}
+
 // describeFilters names the filters, for the message when nothing matches.
 func (f *runFlags) describeFilters() string {
-	s := "--cases " + f.cases
+	s := "--cases " + originList(f.origins)
+	if len(f.casePaths) > 0 {
+		s += " with " + someNames(f.casePaths, 3)
+	}
+	if len(f.caseNames) > 0 {
+		s += " and " + someNames(f.caseNames, 3)
+	}
 	if f.focus != "" {
 		s += fmt.Sprintf(" --focus %q", f.focus)
 	}
@@ -90,10 +114,10 @@ func (f *runFlags) describeFilters() string {
 	return s
 }
 
-// notRun records every selected case that has no result, so a run cut short (suite timeout, a
+// notRun records every selected case (of the catalog, the generator or own) that has no result, so a run cut short (suite timeout, a
 // crash) shows what it did not check instead of looking like a smaller, complete run. Each
 // counts as an error: it has no verdict.
-func notRun(run *reports.Run, sel selection, why string, v reports.Verdict) []string {
+func notRun(run *reports.Run, sel selection, why string, v reports.Verdict, own []*cases.Case) []string {
 	have := map[string]bool{}
 	for _, c := range run.Cases {
 		have[c.Name] = true
@@ -113,7 +137,7 @@ func notRun(run *reports.Run, sel selection, why string, v reports.Verdict) []st
 			known[c.Name] = c
 		}
 	}
-	for _, c := range cases.Generated() {
+	for _, c := range append(cases.Generated(), own...) {
 		known[c.Name] = c
 	}
 	for _, name := range missing {

@@ -41,6 +41,13 @@ func TestSelectCases(t *testing.T) {
 		return out
 	}
 	all := func(*cases.Case) bool { return true }
+	catalogOnly := []cases.Origin{cases.OriginCatalog}
+	// Two cases of a user's: mine-a has no features and exercises no TCP rule, mine-b carries a
+	// free label.
+	own := writeCaseFiles(t, map[string]string{
+		"a.yaml":     strings.Replace(strings.Replace(validCase, "name: ok", "name: mine-a", 1), "features: [ingress, deny-all]\n", "", 1),
+		"sub/b.yaml": strings.Replace(strings.Replace(validCase, "name: ok", "name: mine-b", 1), "[ingress, deny-all]", "[ingress, team-a]", 1),
+	})
 	upstream := func(c *cases.Case) bool { return strings.HasPrefix(c.Name, "upstream-") }
 	upstreamNoSCTP := func(c *cases.Case) bool { return upstream(c) && !slices.Contains(c.Features, cases.Feature("sctp")) }
 	tests := []struct {
@@ -48,11 +55,14 @@ func TestSelectCases(t *testing.T) {
 		f    runFlags
 		want []string
 	}{
-		{"catalog", runFlags{cases: "catalog"}, names(catalog, all)},
-		{"generated", runFlags{cases: "generated"}, names(cases.Generated(), all)},
-		{"anchored focus", runFlags{cases: "catalog", focus: "^upstream-"}, names(catalog, upstream)},
-		{"focus and labels", runFlags{cases: "all", focus: "^upstream-", labels: "!sctp"}, names(catalog, upstreamNoSCTP)},
-		{"nothing matches", runFlags{cases: "catalog", focus: "^no-such-case$"}, nil},
+		{"catalog", runFlags{origins: catalogOnly}, names(catalog, all)},
+		{"generated", runFlags{origins: []cases.Origin{cases.OriginGenerated}}, names(cases.Generated(), all)},
+		{"anchored focus", runFlags{origins: catalogOnly, focus: "^upstream-"}, names(catalog, upstream)},
+		{"focus and labels", runFlags{origins: cases.Origins, focus: "^upstream-", labels: "!sctp"}, names(catalog, upstreamNoSCTP)},
+		{"nothing matches", runFlags{origins: catalogOnly, focus: "^no-such-case$"}, nil},
+		{"your cases beside the catalog", runFlags{origins: []cases.Origin{cases.OriginCatalog, cases.OriginOwn}, casePaths: []string{own}}, append(names(catalog, all), "mine-a", "mine-b")},
+		{"your cases alone, with a catalog case by name and a free label", runFlags{origins: []cases.Origin{cases.OriginOwn}, casePaths: []string{own}, caseNames: []string{"three-tier"}, labels: "team-a || tcp"},
+			[]string{"three-tier", "mine-b"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,9 +92,13 @@ func TestNotRun(t *testing.T) {
 	}
 	first, second := catalog[0], catalog[1]
 	run := &reports.Run{Cases: []reports.Case{{Name: first.Name, Verdict: reports.Pass}}}
-	missing := notRun(run, selection{names: []string{first.Name, second.Name}}, "the suite stopped before it", reports.Error)
-	if !slices.Equal(missing, []string{second.Name}) {
-		t.Fatalf("missing = %v, want [%s]", missing, second.Name)
+	mine := &cases.Case{Name: "mine", Source: "me", Features: []cases.Feature{cases.FeatureIngress}}
+	missing := notRun(run, selection{names: []string{first.Name, second.Name, mine.Name}}, "the suite stopped before it", reports.Error, []*cases.Case{mine})
+	if !slices.Equal(missing, []string{second.Name, mine.Name}) {
+		t.Fatalf("missing = %v, want [%s mine]", missing, second.Name)
+	}
+	if got := run.Cases[2]; got.Source != "me" || !slices.Equal(got.Features, mine.Features) {
+		t.Errorf("a case of your own that never ran: %+v, want its source and features", got)
 	}
 	got := run.Cases[1]
 	if got.Name != second.Name || got.Verdict != reports.Error || !strings.Contains(got.Reason, "never ran") || !slices.Equal(got.Features, second.Features) || got.Source != second.Source {

@@ -16,8 +16,8 @@ import (
 	"github.com/cnpc-dev/cnpc/reports"
 )
 
-// registerCases declares one spec per case of the catalog (and of the generator) whose name
-// matches focus, labelled with the case's features so that --ginkgo.label-filter=egress selects
+// registerCases declares one spec per selected case whose name matches focus, labelled with the
+// case's features (and a user's case's free labels) so that --ginkgo.label-filter=egress selects
 // them. It runs in TestNetpol, after flag parsing and before RunSpecs, because the suite's own
 // --focus decides which cases exist. One container keeps the catalog's order (Ginkgo shuffles
 // top-level nodes only).
@@ -27,9 +27,9 @@ func registerCases(cs []*cases.Case, focus *regexp.Regexp) {
 			if !focus.MatchString(c.Name) {
 				continue
 			}
-			labels := make([]string, len(c.Features))
-			for i, f := range c.Features {
-				labels[i] = string(f)
+			labels := append([]string(nil), c.Labels...) // a user's free labels
+			for _, f := range c.Features {
+				labels = append(labels, string(f))
 			}
 			It(c.Name, Label(labels...), SpecTimeout(15*time.Minute), func(ctx SpecContext) { runCase(ctx, c) })
 		}

@@ -3,16 +3,18 @@ package netpol
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/cnpc-dev/cnpc/cases"
 )
 
-// allCases returns the cases the suite has a spec for: the embedded catalog, then the generated
-// coverage cases (tagged "generated", so --ginkgo.label-filter='!generated' leaves them out).
-func allCases() ([]*cases.Case, error) {
+// builtinCases returns cnpc's own cases: the embedded catalog and the generated coverage cases.
+func builtinCases() (catalog, generated []*cases.Case, err error) {
 	cat, err := cases.Catalog()
 	gen := cases.Generated()
 	var errs []error
@@ -24,7 +26,49 @@ func allCases() ([]*cases.Case, error) {
 			errs = append(errs, err)
 		}
 	}
-	return append(cat, gen...), errors.Join(errs...)
+	return cat, gen, errors.Join(errs...)
+}
+
+// Selection is which cases the suite has specs for (its flags --cases, --case-name and
+// --case-path): every case of the chosen origins, and the catalog or generated cases named.
+type Selection struct {
+	// Origins are the sets of cases to run whole.
+	Origins []cases.Origin
+	// Names are cases of the catalog or the generator to run besides.
+	Names []string
+	// Paths are a user's case files and directories of case files (the origin own).
+	Paths []string
+}
+
+// Cases returns the selected cases in run order: catalog, generated, own. A user's cases are
+// loaded as cnpc loads them (cases.LoadPaths), and none may take a name of catalog or generated.
+func (s Selection) Cases(catalog, generated []*cases.Case) ([]*cases.Case, error) {
+	builtin := append(slices.Clone(catalog), generated...)
+	own, _, err := cases.LoadPaths(s.Paths, builtin)
+	if err != nil {
+		return nil, fmt.Errorf("--case-path: %w", err)
+	}
+	named := map[string]bool{}
+	for _, n := range s.Names {
+		named[n] = true
+	}
+	var out []*cases.Case
+	for _, set := range []struct {
+		origin cases.Origin
+		cs     []*cases.Case
+	}{{cases.OriginCatalog, catalog}, {cases.OriginGenerated, generated}, {cases.OriginOwn, own}} {
+		whole := slices.Contains(s.Origins, set.origin)
+		for _, c := range set.cs {
+			if whole || named[c.Name] {
+				out = append(out, c)
+			}
+			delete(named, c.Name)
+		}
+	}
+	if len(named) > 0 {
+		return nil, fmt.Errorf("--case-name: no catalog or generated case is named %s", strings.Join(slices.Sorted(maps.Keys(named)), ", "))
+	}
+	return out, nil
 }
 
 // baseTopology is the topology a case starts from: its own, or the standard one.

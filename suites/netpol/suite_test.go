@@ -24,6 +24,12 @@ var opts = DefaultOptions()
 // own --ginkgo.focus matches "<suite description> <spec text>", so ^upstream- could never match.
 var focus string
 
+// selection is which cases get a spec (--cases, --case-name, --case-path); origins is --cases.
+var (
+	selection Selection
+	origins   = "all"
+)
+
 func init() {
 	flag.StringVar(&opts.Kubeconfig, "kubeconfig", "", "kubeconfig of the cluster to test; without it the suite is skipped")
 	flag.StringVar(&opts.CNI, "cni", "unknown", "name of the CNI under test, for the report")
@@ -48,6 +54,15 @@ func init() {
 	flag.StringVar(&opts.RunID, "run-id", "", "id that marks this run's namespaces (default: the start time and a random suffix); cleanup deletes only this run's")
 	flag.DurationVar(&opts.StabilityWindow, "stability-window", opts.StabilityWindow, "least time a step must keep matching after its first match (it grows to twice the CNI's p95 time to enforce)")
 	flag.StringVar(&opts.DockerNetwork, "docker-network", opts.DockerNetwork, "docker network of the kind nodes, joined by external hosts")
+	flag.StringVar(&origins, "cases", origins, "which cases: catalog, generated, own (the --case-path files), comma-separated, all or none")
+	flag.Func("case-name", "run this catalog or generated case besides --cases (repeatable)", func(v string) error {
+		selection.Names = append(selection.Names, v)
+		return nil
+	})
+	flag.Func("case-path", "a user's case file, or a directory of them: the cases of --cases own (repeatable)", func(v string) error {
+		selection.Paths = append(selection.Paths, v)
+		return nil
+	})
 }
 
 // The run's shared state, set up once by BeforeSuite.
@@ -55,8 +70,10 @@ var (
 	suite   *Suite
 	results *Results
 	prog    = newProgress(os.Stderr)
-	// catalog is built when the spec tree is, before flags matter; its error fails BeforeSuite.
-	catalog, catalogErr = allCases()
+	// cnpc's own cases are built when the package is, before flags matter; their error fails
+	// BeforeSuite. selected is what the flags choose of them and of the user's cases.
+	catalog, generated, catalogErr = builtinCases()
+	selected                       []*cases.Case
 )
 
 func TestNetpol(t *testing.T) {
@@ -64,10 +81,16 @@ func TestNetpol(t *testing.T) {
 	if err != nil {
 		t.Fatalf("--focus: expected a regular expression over case names: %v", err)
 	}
+	if selection.Origins, err = cases.ParseOrigins(origins); err != nil {
+		t.Fatalf("--cases: %v", err)
+	}
+	if selected, err = selection.Cases(catalog, generated); err != nil {
+		t.Fatalf("%v", err)
+	}
 	// A dry run (--ginkgo.dry-run) runs no node, so it needs no cluster: cnpc run uses one to
 	// learn which cases its filters select before it creates anything.
 	if sc, _ := GinkgoConfiguration(); sc.DryRun {
-		registerCases(catalog, re)
+		registerCases(selected, re)
 		RunSpecs(t, "cnpc NetworkPolicy conformance")
 		return
 	}
@@ -78,7 +101,7 @@ func TestNetpol(t *testing.T) {
 		t.Skip("suites/netpol is an integration suite: skipped with -short")
 	}
 	RegisterFailHandler(Fail)
-	registerCases(catalog, re)
+	registerCases(selected, re)
 	RunSpecs(t, "cnpc NetworkPolicy conformance")
 }
 
@@ -94,7 +117,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	Expect(err).NotTo(HaveOccurred())
 	fmt.Fprintf(GinkgoWriter, "nodes %v, pod routes %v\n", suite.Nodes, suite.Routes)
 	By("checking that our namespace names are free or ours")
-	Expect(suite.Cluster.CheckOwnership(ctx, namespaceNames(catalog))).To(Succeed())
+	Expect(suite.Cluster.CheckOwnership(ctx, namespaceNames(selected))).To(Succeed())
 	header := runHeader(opts)
 	header.RunID = suite.Cluster.RunID
 	results, err = NewResults(opts.Results, header)
