@@ -127,9 +127,12 @@ type Step struct {
 	Changed bool `json:"changed,omitempty"`
 	// Window is the stability window the step was held to: every round from its first match
 	// until max(first match, Settle) + Window had to match.
-	Window  Duration `json:"window,omitempty"`
-	Settle  Duration `json:"settle,omitempty"`
-	Verdict Verdict  `json:"verdict"`
+	Window Duration `json:"window,omitempty"`
+	Settle Duration `json:"settle,omitempty"`
+	// ErrorRounds counts the rounds after the first match with probe errors only; each started
+	// the window again.
+	ErrorRounds int     `json:"errorRounds,omitempty"`
+	Verdict     Verdict `json:"verdict"`
 	// Cells lists every probed (from, to, target); a destination that does not serve a target
 	// has no cell.
 	Cells []Cell `json:"cells"`

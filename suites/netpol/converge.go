@@ -48,10 +48,16 @@ type Convergence struct {
 	Flipped map[CellKey]probes.Result
 	// FlippedAt is when, from the step's start, the round that broke the window started.
 	FlippedAt time.Duration
+	// ErrorRounds counts the rounds after the first match that had probe errors and nothing
+	// else wrong: each restarts the window.
+	ErrorRounds int
 }
 
 // Converge polls rounds until every round within the stability window w matches the prediction,
-// a round after the first match disagrees, or timeout passes with no match. The first round
+// a round after the first match disagrees, or timeout passes with no match. A round after the
+// first match whose only problem is probe errors (a probe server slow under load, an exec that
+// failed) is no flip: it restarts the window, and the step is an error only when no full window
+// of matching rounds fits before timeout plus one window. The first round
 // starts at once: plugins that program their rules before the API call returns are measured at
 // their real speed. Once a round matched, polling goes on until the window closes (which may be
 // after timeout: the window is part of the step, not of its convergence), and the first round
@@ -78,6 +84,9 @@ func converge(ctx context.Context, clk clock, timeout time.Duration, w Window, r
 	deadline := start.Add(timeout)
 	c := Convergence{Window: w, Flipped: map[CellKey]probes.Result{}}
 	matches := 0
+	// windowFrom is when, from start, the current window began: the first match, or the end of
+	// the last round of probe errors after it.
+	var windowFrom time.Duration
 	for {
 		began := clk.Now()
 		cmp, err := round(ctx)
@@ -91,9 +100,19 @@ func converge(ctx context.Context, clk clock, timeout time.Duration, w Window, r
 			matches++
 			if !c.Converged {
 				c.Converged, c.Time = true, clk.Now().Sub(start)
+				windowFrom = c.Time
 			}
-			if matches >= 2 && began.Sub(start) >= w.End(c.Time) {
+			if matches >= 2 && began.Sub(start) >= w.End(windowFrom) {
 				c.Stable = true
+				return c, nil
+			}
+		case c.Converged && cmp.Counts[reports.Mismatch] == 0 && cmp.Counts[reports.ClassFlaky] == 0:
+			// Probe errors only: no evidence either way, so no flip, but no match either. The
+			// window starts again after this round, and a window that cannot be completed by
+			// the time a full window after the deadline ends the step as an error.
+			c.ErrorRounds++
+			matches, windowFrom = 0, clk.Now().Sub(start)
+			if clk.Now().After(deadline.Add(w.End(0))) {
 				return c, nil
 			}
 		case c.Converged:

@@ -123,25 +123,37 @@ func TestConverge(t *testing.T) {
 	}
 }
 
-// TestConvergeErrorAfterMatch: a round of probe errors after a match ends the step as an error,
-// with nothing flipped (an error says nothing about policy).
+// TestConvergeErrorAfterMatch: a round of probe errors after a match is no flip: it restarts the
+// window, and the step passes once a whole window of matching rounds follows it; errors that
+// never stop make the step an error, with nothing flipped (an error says nothing about policy).
 func TestConvergeErrorAfterMatch(t *testing.T) {
 	t.Parallel()
-	clk := &fakeClock{now: time.Unix(0, 0)}
-	i := 0
-	c, err := converge(context.Background(), clk, 10*time.Second, Window{Length: 2 * time.Second}, func(context.Context) (*Comparison, error) {
-		i++
-		clk.now = clk.now.Add(roundTime)
-		if i == 2 {
-			return &Comparison{Counts: map[reports.Class]int{reports.Match: 2, reports.ClassError: 1}}, nil
+	run := func(bad func(i int) bool) (Convergence, time.Duration) {
+		clk := &fakeClock{now: time.Unix(0, 0)}
+		i := 0
+		c, err := converge(context.Background(), clk, 10*time.Second, Window{Length: 2 * time.Second}, func(context.Context) (*Comparison, error) {
+			i++
+			clk.now = clk.now.Add(roundTime)
+			if bad(i) {
+				return &Comparison{Counts: map[reports.Class]int{reports.Match: 2, reports.ClassError: 1}, Cells: make([]Judged, 3)}, nil
+			}
+			return comparison(0), nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return comparison(0), nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		return c, clk.now.Sub(time.Unix(0, 0))
 	}
-	if len(c.Flipped) != 0 || c.Stable || StepVerdict(c) != reports.Error {
-		t.Errorf("flipped %d stable %v verdict %s, want 0 false error", len(c.Flipped), c.Stable, StepVerdict(c))
+	c, took := run(func(i int) bool { return i == 2 })
+	if !c.Stable || len(c.Flipped) != 0 || c.ErrorRounds != 1 || StepVerdict(c) != reports.Pass {
+		t.Errorf("one error round: stable %v flipped %d error rounds %d verdict %s, want true 0 1 pass", c.Stable, len(c.Flipped), c.ErrorRounds, StepVerdict(c))
+	}
+	if took < time.Second+2*time.Second {
+		t.Errorf("passed after %s: the window must start again after the error round (1 s)", took)
+	}
+	c, _ = run(func(i int) bool { return i >= 2 })
+	if c.Stable || len(c.Flipped) != 0 || StepVerdict(c) != reports.Error {
+		t.Errorf("errors from then on: stable %v flipped %d verdict %s, want false 0 error", c.Stable, len(c.Flipped), StepVerdict(c))
 	}
 }
 

@@ -27,6 +27,7 @@ func StepRecord(index int, name string, policies []networkingv1.NetworkPolicy, p
 		Matched:      conv.Converged,
 		Window:       reports.Duration(conv.Window.Length),
 		Settle:       reports.Duration(conv.Window.Settle),
+		ErrorRounds:  conv.ErrorRounds,
 	}
 	for _, t := range pred.Targets() {
 		st.Targets = append(st.Targets, t.String())
