@@ -62,6 +62,9 @@ const (
 	// CellImplementationDefined: (diff) observed differs from predicted where the API leaves the
 	// outcome to the plugin (ipBlock cidrs over pod IPs, traffic to self): neither a pass nor a fail.
 	CellImplementationDefined Cell = '?'
+	// CellNotGraded: (diff) the cell was probed but its case does not grade it (an upstream
+	// parity case grades only what its upstream test probes); the observed table still shows it.
+	CellNotGraded Cell = '_'
 	// CellNone: the destination does not serve this target.
 	CellNone Cell = '-'
 )
@@ -75,6 +78,7 @@ var cellMeaning = map[Cell]string{
 	CellMismatch:              "mismatch",
 	CellFlaky:                 "flaky",
 	CellImplementationDefined: "implementation-defined",
+	CellNotGraded:             "not graded",
 	CellNone:                  "port not served",
 }
 
@@ -334,7 +338,7 @@ func ParseTable(r io.Reader) (*Table, error) {
 			var row []Cell
 			for _, f := range fields[1:] {
 				if len(f) != 1 || cellMeaning[Cell(f[0])] == "" {
-					return nil, fmt.Errorf("line %d: cell %q, expected one of . X R U E ! ~ -", line, f)
+					return nil, fmt.Errorf("line %d: cell %q, expected one of . X R U E ! ~ ? _ -", line, f)
 				}
 				row = append(row, Cell(f[0]))
 			}

@@ -60,15 +60,19 @@ const (
 	Flaky Class = "flaky"
 	// ClassError: the probe failed; it says nothing about policy.
 	ClassError Class = "error"
+	// ClassNotGraded: the cell was probed and is shown, but the case does not grade it: an
+	// upstream parity case grades only the protocols and ports its upstream test probes
+	// (cases/README.md). It never passes, fails or holds up a step.
+	ClassNotGraded Class = "not-graded"
 )
 
 // Classes lists every Class.
-var Classes = []Class{Match, Mismatch, ClassUnsupported, ClassImplementationDefined, Flaky, ClassError}
+var Classes = []Class{Match, Mismatch, ClassUnsupported, ClassImplementationDefined, Flaky, ClassError, ClassNotGraded}
 
 // Valid reports whether c is one of Classes.
 func (c Class) Valid() bool {
 	switch c {
-	case Match, Mismatch, ClassUnsupported, ClassImplementationDefined, Flaky, ClassError:
+	case Match, Mismatch, ClassUnsupported, ClassImplementationDefined, Flaky, ClassError, ClassNotGraded:
 		return true
 	}
 	return false
@@ -79,7 +83,7 @@ func (c Class) Wrong() bool {
 	switch c {
 	case Mismatch, Flaky, ClassError:
 		return true
-	case Match, ClassUnsupported, ClassImplementationDefined:
+	case Match, ClassUnsupported, ClassImplementationDefined, ClassNotGraded:
 		return false
 	}
 	return false
