@@ -108,7 +108,7 @@ func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, rec *r
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			Fail(rec.Reason)
 		}
-		pred, conv, err := suite.Check(ctx, real, policies)
+		pred, conv, err := suite.CheckGraded(ctx, real, policies, c.Steps[i].Graded)
 		if err != nil {
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			Fail(rec.Reason)
@@ -125,10 +125,7 @@ func runSteps(ctx SpecContext, c *cases.Case, n int, real cases.Topology, rec *r
 			Fail(FailureText(rec.Reason, pred, conv))
 		}
 	}
-	rec.Verdict = CaseVerdict(rec.Steps)
-	if rec.Verdict == reports.Pass && needsMissing(c, suite.Unsupported) {
-		rec.Verdict, rec.Reason = reports.Unsupported, "the case needs a protocol this cluster cannot probe: the rest matched"
-	}
+	rec.Verdict, rec.UnsupportedCells, rec.Reason = GradeCase(rec.Steps)
 }
 
 // healthy reports whether a baseline matched, allowing implementation-defined and unsupported
