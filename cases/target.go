@@ -18,20 +18,21 @@ type Target struct {
 func (t Target) String() string { return fmt.Sprintf("%s/%d", t.Protocol, t.Port) }
 
 // ParseTarget parses "TCP/80"; the protocol is TCP, UDP or SCTP, in capitals as the API writes it.
+// Errors say what is wrong with s without repeating it; callers name it.
 func ParseTarget(s string) (Target, error) {
 	proto, port, ok := strings.Cut(s, "/")
 	if !ok {
-		return Target{}, fmt.Errorf("found %q, expected PROTOCOL/PORT such as TCP/80", s)
+		return Target{}, fmt.Errorf("expected PROTOCOL/PORT such as TCP/80")
 	}
 	p := corev1.Protocol(proto)
 	switch p {
 	case corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
 	default:
-		return Target{}, fmt.Errorf("found protocol %q in %q, expected TCP, UDP or SCTP", proto, s)
+		return Target{}, fmt.Errorf("protocol %q, expected TCP, UDP or SCTP", proto)
 	}
 	n, err := strconv.Atoi(port)
 	if err != nil || n < 1 || n > 65535 {
-		return Target{}, fmt.Errorf("found port %q in %q, expected 1-65535", port, s)
+		return Target{}, fmt.Errorf("port %q, expected 1-65535", port)
 	}
 	return Target{Protocol: p, Port: int32(n)}, nil
 }
@@ -65,7 +66,7 @@ func (r *reporter) buildGraded(in []string, path string) []Target {
 		if err != nil {
 			// Keep the place (a zero target, which validateGraded skips) so later messages name
 			// the right index; the load fails anyway.
-			r.addf(index(path, i), "%v", err)
+			r.addf(index(path, i), "found %q: %v", s, err)
 		}
 		out = append(out, t)
 	}

@@ -101,7 +101,7 @@ func (c *Comparison) markNotGraded(graded []cases.Target) error {
 	}
 	for i := range c.Cells {
 		j := &c.Cells[i]
-		if cases.Grades(graded, cases.Target{Protocol: j.Key.Target.Protocol, Port: j.Key.Target.Port}) {
+		if cases.Grades(graded, j.Key.Target) {
 			continue
 		}
 		c.Counts[j.Class]--
