@@ -144,21 +144,29 @@ func markdownCase(c Case) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// markdownPartlyUnsupported lists the passes that had cells unsupported here, so a reader sees
-// which passes rest on fewer cells than the case has.
+// markdownPartlyUnsupported names the passes that had cells unsupported here, so a reader sees
+// which passes rest on fewer cells than their case has. A run of every case has hundreds, so the
+// list is one paragraph, cut after partlyShown names.
 func markdownPartlyUnsupported(b *bytes.Buffer, r *Run) {
-	first := true
+	var names []string
 	for _, c := range r.Cases {
-		if !c.PartlyUnsupported() {
-			continue
+		if c.PartlyUnsupported() {
+			names = append(names, fmt.Sprintf("`%s` (%s)", c.Name, mdEscape(strings.TrimSuffix(strings.TrimPrefix(c.VerdictText(), "pass ("), ")"))))
 		}
-		if first {
-			b.WriteString("\n## Passed with cells unsupported here\n\n")
-			first = false
-		}
-		fmt.Fprintf(b, "- `%s`: %s\n", c.Name, mdEscape(c.VerdictText()))
 	}
+	if len(names) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## Passed with cells unsupported here\n\n%s passed on their other cells: ", plural(len(names), "case"))
+	more := ""
+	if len(names) > partlyShown {
+		names, more = names[:partlyShown], fmt.Sprintf(" and %d more (the HTML report and the JUnit XML have every case)", len(names)-partlyShown)
+	}
+	b.WriteString(strings.Join(names, ", ") + more + ".\n")
 }
+
+// partlyShown is how many passes with unsupported cells the Markdown summary names.
+const partlyShown = 40
 
 func markdownNotJudged(b *bytes.Buffer, r *Run) {
 	first := true

@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -64,5 +66,32 @@ func TestValidateUnsupportedCells(t *testing.T) {
 				t.Errorf("Validate() = %v, want it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestMarkdownNamesPartlyUnsupported checks that the Markdown summary names the passes with
+// unsupported cells and cuts the list after partlyShown names.
+func TestMarkdownNamesPartlyUnsupported(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{3, partlyShown + 5} {
+		r := smallRun()
+		c := r.Cases[0]
+		r.Cases = nil
+		for i := 0; i < n; i++ {
+			c.Name, c.UnsupportedCells = fmt.Sprintf("case-%d", i), map[string]int{"SCTP": 2}
+			r.Cases = append(r.Cases, c)
+		}
+		var b bytes.Buffer
+		if err := WriteMarkdown(&b, r, 0); err != nil {
+			t.Fatal(err)
+		}
+		md := b.String()
+		wantMore := n > partlyShown
+		if strings.Contains(md, " and 5 more ") != wantMore || strings.Count(md, "(SCTP: 2 cells unsupported here)") != min(n, partlyShown) {
+			t.Errorf("%d passes with unsupported cells: summary names %d, cut note %v:\n%s", n, strings.Count(md, "(SCTP: 2 cells unsupported here)"), strings.Contains(md, " and 5 more "), md)
+		}
+		if !strings.Contains(md, fmt.Sprintf("%d of them with cells unsupported here", n)) {
+			t.Errorf("the header does not count the %d passes with unsupported cells:\n%s", n, md)
+		}
 	}
 }
