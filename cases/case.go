@@ -50,6 +50,10 @@ type Step struct {
 	AddPods          []Pod
 	DeletePods       []PeerKey
 	DeleteNamespaces []string
+	// Graded lists the targets the probes of this step are graded on; nil grades every served
+	// target. The other cells are probed and shown but never pass or fail the case (the class
+	// not-graded). Upstream parity cases use it to judge what their upstream test judges.
+	Graded []Target
 }
 
 // PolicyRef names a NetworkPolicy.

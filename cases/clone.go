@@ -30,6 +30,7 @@ func (s Step) clone() Step {
 		Delete:           append([]PolicyRef(nil), s.Delete...),
 		DeletePods:       append([]PeerKey(nil), s.DeletePods...),
 		DeleteNamespaces: append([]string(nil), s.DeleteNamespaces...),
+		Graded:           append([]Target(nil), s.Graded...),
 	}
 	for _, l := range s.SetPodLabels {
 		out.SetPodLabels = append(out.SetPodLabels, PodLabels{Pod: l.Pod, Labels: cloneLabels(l.Labels)})

@@ -33,6 +33,20 @@ func (c *Case) DerivedFeatures() []Feature {
 	s[FeatureIPv6] = c.usesIPv6(topo)
 	// A case without any policy checks that everything is allowed.
 	s[FeatureAllowAll] = s[FeatureAllowAll] || !c.appliesPolicies()
+	// A protocol a step grades is exercised: its cells decide the step (the UDP-only and
+	// SCTP-only upstream contexts grade nothing else).
+	for _, st := range c.Steps {
+		for _, g := range st.Graded {
+			switch g.Protocol {
+			case "TCP":
+				s[FeatureTCP] = true
+			case "UDP":
+				s[FeatureUDP] = true
+			case "SCTP":
+				s[FeatureSCTP] = true
+			}
+		}
+	}
 	return s.list()
 }
 

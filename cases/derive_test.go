@@ -158,7 +158,7 @@ func TestDerivedFeaturesTopology(t *testing.T) {
         kind: NetworkPolicy
         metadata: {name: q, namespace: y}
         spec: {podSelector: {}, egress: [{to: [{ipBlock: {cidr: "::/0"}}]}], policyTypes: [Egress]}
-`, []Feature{FeatureIngress, FeatureEgress, FeaturePodSelector, FeatureMultiplePolicies, FeatureIPBlock, FeatureNumericPort, FeatureTCP, FeatureUDP, FeatureSCTP, FeatureIPv6}},
+`, []Feature{FeatureIngress, FeatureEgress, FeaturePodSelector, FeatureMultiplePolicies, FeatureIPBlock, FeatureNumericPort, FeatureTCP, FeatureUDP, FeatureIPv6}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

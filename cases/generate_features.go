@@ -76,8 +76,11 @@ func ruleFeatures(s featureSet, peers []networkingv1.NetworkPolicyPeer, ports []
 		peerFeatures(s, p)
 	}
 	if len(ports) == 0 {
-		// Every port of every protocol is allowed, so every protocol is exercised.
-		s[FeatureTCP], s[FeatureUDP], s[FeatureSCTP] = true, true, true
+		// Every port of every protocol is allowed, so TCP and UDP are exercised. SCTP is not tagged:
+		// under a rule without ports its cells are allowed and denied exactly as the TCP cells of
+		// the same pair and port, so no SCTP cell decides anything of its own (cases/README.md,
+		// "sctp"); the tag stays for rules whose ports name SCTP (portFeatures).
+		s[FeatureTCP], s[FeatureUDP] = true, true
 	}
 	for _, p := range ports {
 		portFeatures(s, p)

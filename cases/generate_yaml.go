@@ -76,6 +76,7 @@ type stepDoc struct {
 	Apply              []any          `yaml:"apply,omitempty"`
 	DeletePods         []string       `yaml:"deletePods,omitempty,flow"`
 	DeleteNamespaces   []string       `yaml:"deleteNamespaces,omitempty,flow"`
+	Graded             []string       `yaml:"graded,omitempty,flow"`
 }
 
 // MarshalCase writes c in the case file format, so that loading the result gives c back.
@@ -131,6 +132,9 @@ func portsDoc(ps []Port) []portDoc {
 
 func stepToDoc(st Step) (stepDoc, error) {
 	d := stepDoc{Name: st.Name, DeleteNamespaces: st.DeleteNamespaces}
+	for _, t := range st.Graded {
+		d.Graded = append(d.Graded, t.String())
+	}
 	for _, n := range st.AddNamespaces {
 		d.AddNamespaces = append(d.AddNamespaces, nsDoc(n))
 	}

@@ -65,6 +65,7 @@ type (
 		AddPods            []podFile                    `json:"addPods"`
 		DeletePods         []string                     `json:"deletePods"`
 		DeleteNamespaces   []string                     `json:"deleteNamespaces"`
+		Graded             []string                     `json:"graded"`
 	}
 	policyRefFile struct {
 		Namespace string `json:"namespace" cnpc:"required"`
@@ -229,8 +230,10 @@ func (r *reporter) buildCase(cf *caseFile) *Case {
 	if cf.Topology != nil {
 		c.Topology, c.TopologyBase = r.buildTopology(cf.Topology)
 	}
-	for _, s := range cf.Steps {
-		c.Steps = append(c.Steps, buildStep(s))
+	for i, s := range cf.Steps {
+		st := buildStep(s)
+		st.Graded = r.buildGraded(s.Graded, join(index("steps", i), "graded"))
+		c.Steps = append(c.Steps, st)
 	}
 	return c
 }

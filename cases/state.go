@@ -60,6 +60,7 @@ func (c *Case) replay(r *reporter) []State {
 		cl.apply(r, s, join(path, "apply"))
 		cl.deletePods(r, s.DeletePods, join(path, "deletePods"))
 		cl.deleteNamespaces(r, s.DeleteNamespaces, join(path, "deleteNamespaces"))
+		validateGraded(r, s.Graded, &cl.topo, join(path, "graded"))
 		states = append(states, State{Step: i, Name: s.Name, Topology: cl.topo.Clone(), Policies: cl.sortedPolicies()})
 	}
 	return states

@@ -233,7 +233,7 @@ func TestParseExpectedErrors(t *testing.T) {
 		{"table before any step", "# c\nTCP/80:\n", `e.txt:2: expected "=== step 0" before any table, found "TCP/80:"`},
 		{"steps out of order", "=== step 0\nTCP/80:\nfrom\\to x/a\nx/a .\n=== step 2\n", "e.txt:5: found step 2, expected step 1"},
 		{"no steps", "# only comments\n", `e.txt: no "=== step N" sections`},
-		{"bad cell", "=== step 0\nTCP/80:\nfrom\\to x/a\nx/a Y\n", `e.txt: step 0: line 4: cell "Y", expected one of . X R U E ! ~ -`},
+		{"bad cell", "=== step 0\nTCP/80:\nfrom\\to x/a\nx/a Y\n", `e.txt: step 0: line 4: cell "Y", expected one of . X R U E ! ~ ? _ -`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

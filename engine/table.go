@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -14,31 +13,21 @@ import (
 	"github.com/cnpc-dev/cnpc/cases"
 )
 
-// Target is one port of a destination, the unit of a truth table: "TCP/80".
-type Target struct {
-	Protocol corev1.Protocol
-	Port     int32
-}
+// Target is one port of a destination, the unit of a truth table: "TCP/80". It is cases.Target,
+// so a case's graded targets and the tables' targets are one type.
+type Target = cases.Target
 
-func (t Target) String() string { return fmt.Sprintf("%s/%d", t.Protocol, t.Port) }
-
-// ParseTarget parses "TCP/80".
+// ParseTarget parses "TCP/80"; the protocol may be written in any case ("tcp/80").
 func ParseTarget(s string) (Target, error) {
-	proto, port, ok := strings.Cut(s, "/")
-	if !ok {
-		return Target{}, fmt.Errorf("target %q: expected PROTOCOL/PORT such as TCP/80", s)
+	in := s
+	if proto, port, ok := strings.Cut(s, "/"); ok {
+		in = strings.ToUpper(proto) + "/" + port
 	}
-	p := corev1.Protocol(strings.ToUpper(proto))
-	switch p {
-	case corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP:
-	default:
-		return Target{}, fmt.Errorf("target %q: protocol %q, expected TCP, UDP or SCTP", s, proto)
+	t, err := cases.ParseTarget(in)
+	if err != nil {
+		return Target{}, fmt.Errorf("target %q: %w", s, err)
 	}
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535 {
-		return Target{}, fmt.Errorf("target %q: port %q, expected 1-65535", s, port)
-	}
-	return Target{Protocol: p, Port: int32(n)}, nil
+	return t, nil
 }
 
 // Cell is one character of a truth table. Predicted, observed and diff tables share the type and
@@ -63,6 +52,9 @@ const (
 	// CellImplementationDefined: (diff) observed differs from predicted where the API leaves the
 	// outcome to the plugin (ipBlock cidrs over pod IPs, traffic to self): neither a pass nor a fail.
 	CellImplementationDefined Cell = '?'
+	// CellNotGraded: (diff) the cell was probed but its case does not grade it (an upstream
+	// parity case grades only what its upstream test probes); the observed table still shows it.
+	CellNotGraded Cell = '_'
 	// CellNone: the destination does not serve this target.
 	CellNone Cell = '-'
 )
@@ -76,6 +68,7 @@ var cellMeaning = map[Cell]string{
 	CellMismatch:              "mismatch",
 	CellFlaky:                 "flaky",
 	CellImplementationDefined: "implementation-defined",
+	CellNotGraded:             "not graded",
 	CellNone:                  "port not served",
 }
 
@@ -344,7 +337,7 @@ func ParseTable(r io.Reader) (*Table, error) {
 			var row []Cell
 			for _, f := range fields[1:] {
 				if len(f) != 1 || cellMeaning[Cell(f[0])] == "" {
-					return nil, fmt.Errorf("line %d: cell %q, expected one of . X R U E ! ~ -", line, f)
+					return nil, fmt.Errorf("line %d: cell %q, expected one of . X R U E ! ~ ? _ -", line, f)
 				}
 				row = append(row, Cell(f[0]))
 			}

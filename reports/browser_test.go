@@ -206,8 +206,8 @@ func TestBrowserChecksCanFail(t *testing.T) {
 		name, old, new string
 		check          func(pageState, string) bool
 	}{
-		{"tampered count", `data-count-verdict="pass" data-count="3"`, `data-count-verdict="pass" data-count="5"`,
-			func(s pageState, _ string) bool { return s.summaryCheck == "pass: header 5, cases 3" }},
+		{"tampered count", `data-count-verdict="pass" data-count="4"`, `data-count-verdict="pass" data-count="6"`,
+			func(s pageState, _ string) bool { return s.summaryCheck == "pass: header 6, cases 4" }},
 		{"script error", `<main>`, `<main><script>undefinedFunction();</script>`,
 			func(s pageState, log string) bool { return s.jsErrors == "1" && len(consoleLines(log)) > 0 }},
 	}

@@ -68,7 +68,7 @@ func TestDecodeErrors(t *testing.T) {
 			s = strings.Replace(s, `"observed": "timeout"`, `"observed": "blocked"`, 1)
 			return strings.Replace(s, `"class": "match"`, `"class": "ok"`, 1)
 		}, `cases[0].steps[0].cells[0].observed: found "blocked", expected one of [connected refused timeout unsupported error]` + "\n" +
-			`cases[0].steps[0].cells[0].class: found "ok", expected one of [match mismatch unsupported implementation-defined flaky error]`},
+			`cases[0].steps[0].cells[0].class: found "ok", expected one of [match mismatch unsupported implementation-defined flaky error not-graded]`},
 		{"cell outside the peers", func(s string) string {
 			return strings.Replace(s, `"to": "x/b"`, `"to": "y/b"`, 1)
 		}, `cases[0].steps[0].cells[0].to: found "y/b", expected one of the step's peers`},

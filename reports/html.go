@@ -39,12 +39,14 @@ type htmlRun struct {
 	Meta      []string
 	PassRate  string
 	Judged    int
-	Verdicts  []htmlCount
-	Features  []htmlFeature
-	Cases     []htmlCase
-	Generated string
-	CSS       template.CSS
-	Guard, JS template.JS
+	// PartlyUnsupported is how many passes had cells unsupported here.
+	PartlyUnsupported int
+	Verdicts          []htmlCount
+	Features          []htmlFeature
+	Cases             []htmlCase
+	Generated         string
+	CSS               template.CSS
+	Guard, JS         template.JS
 }
 
 // htmlBanner is the synthetic-data banner at the top of a page (html/page.css styles it so any
@@ -81,11 +83,13 @@ type htmlSegment struct {
 
 type htmlCase struct {
 	Case
-	ID       string
-	Features string
-	Message  string
-	Open     bool
-	Steps    []htmlStep
+	// VerdictText is Case.VerdictText: "pass (SCTP: 54 cells unsupported here)".
+	VerdictText string
+	ID          string
+	Features    string
+	Message     string
+	Open        bool
+	Steps       []htmlStep
 }
 
 type htmlStep struct {
@@ -113,7 +117,8 @@ type htmlNote struct {
 func WriteHTML(w io.Writer, r *Run) error {
 	s := Summarize(r)
 	page := htmlRun{Run: r, Synthetic: newHTMLBanner(syntheticBanner(r)), Title: "cnpc · " + r.Label(), Judged: s.Counts.Judged(),
-		CSS: template.CSS(pageCSS), Guard: template.JS(guardJS), JS: template.JS(pageJS)}
+		PartlyUnsupported: s.PartlyUnsupported,
+		CSS:               template.CSS(pageCSS), Guard: template.JS(guardJS), JS: template.JS(pageJS)}
 	page.Meta = []string{
 		"Kubernetes " + orDash(r.Cluster.KubernetesVersion), "kind " + orDash(r.Cluster.KindVersion),
 		fmt.Sprintf("%d nodes", r.Cluster.Nodes), orDash(r.Cluster.IPFamily), "kernel " + orDash(r.Cluster.Kernel),
@@ -161,7 +166,7 @@ func featureBar(f FeatureSummary) htmlFeature {
 }
 
 func newHTMLCase(c Case) (htmlCase, error) {
-	hc := htmlCase{Case: c, ID: "case-" + htmlID(c.Name), Features: strings.Join(featureNames(c), " "),
+	hc := htmlCase{Case: c, VerdictText: c.VerdictText(), ID: "case-" + htmlID(c.Name), Features: strings.Join(featureNames(c), " "),
 		Open: c.Verdict == Fail || c.Verdict == Error}
 	if c.Verdict == Fail {
 		hc.Message = failureMessage(c)
@@ -216,6 +221,8 @@ func cellClass(c engine.Cell) string {
 		return "flaky"
 	case engine.CellImplementationDefined:
 		return "impl"
+	case engine.CellNotGraded:
+		return "not-graded"
 	case engine.CellNone:
 		return "none"
 	}

@@ -37,7 +37,8 @@ var cellWords = map[string]map[engine.Cell]string{
 	"observed": {engine.CellAllowed: "connected", engine.CellDenied: "timeout", engine.CellRefused: "refused",
 		engine.CellUnsupported: "unsupported here", engine.CellError: "probe error", engine.CellFlaky: "flaky: attempts disagreed"},
 	"diff": {engine.CellAllowed: "match", engine.CellMismatch: "MISMATCH", engine.CellUnsupported: "unsupported here",
-		engine.CellError: "probe error", engine.CellFlaky: "flaky", engine.CellImplementationDefined: "implementation-defined: the API allows either outcome"},
+		engine.CellError: "probe error", engine.CellFlaky: "flaky", engine.CellImplementationDefined: "implementation-defined: the API allows either outcome",
+		engine.CellNotGraded: "not graded: the case's upstream test does not probe this target"},
 }
 
 func newHTMLTable(name string, t *engine.Table) htmlTable {

@@ -99,6 +99,10 @@ func junitTestcase(r *Run, c Case) (junitCase, error) {
 	}
 	switch c.Verdict {
 	case Pass:
+		// A pass stays a pass for every reporter; what it could not probe goes beside it.
+		if c.PartlyUnsupported() {
+			jc.SystemOut = c.VerdictText()
+		}
 	case Fail:
 		jc.Failure = &junitMessage{Message: failureMessage(c), Type: "mismatch", Text: text.String()}
 	case Flaky:
@@ -155,6 +159,9 @@ func junitProperties(r *Run) []junitProperty {
 	}...)
 	for i, u := range r.Unsupported {
 		p = append(p, junitProperty{fmt.Sprintf("unsupported.%d", i), u})
+	}
+	if n := Summarize(r).PartlyUnsupported; n > 0 {
+		p = append(p, junitProperty{"cases.passedWithUnsupportedCells", fmt.Sprint(n)})
 	}
 	return p
 }

@@ -88,7 +88,7 @@ func TestJUnitSchemaRejects(t *testing.T) {
 	}
 	valid := b.String()
 	tests := []struct{ name, old, new string }{
-		{"testsuite without tests count", `<testsuite name="cnpc kindnet@v1.8.5 (synthetic)" tests="8"`, `<testsuite name="cnpc kindnet@v1.8.5 (synthetic)"`},
+		{"testsuite without tests count", `<testsuite name="cnpc kindnet@v1.8.5 (synthetic)" tests="9"`, `<testsuite name="cnpc kindnet@v1.8.5 (synthetic)"`},
 		{"negative count", `failures="2"`, `failures="-1"`},
 		{"failure and skipped together", `<skipped message="skipped:`, `<failure message="x"></failure><skipped message="skipped:`},
 		{"testcase without name", `<testcase name="deny-all-ingress"`, `<testcase`},

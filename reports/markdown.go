@@ -24,6 +24,7 @@ func WriteMarkdown(w io.Writer, r *Run, limit int) error {
 	s := Summarize(r)
 	markdownHeader(&head, r, s)
 	markdownFeatures(&head, s)
+	markdownPartlyUnsupported(&tail, r)
 	markdownNotJudged(&tail, r)
 	failing := r.Failing()
 	if len(failing) > 0 {
@@ -80,7 +81,11 @@ func markdownHeader(b *bytes.Buffer, r *Run, s Summary) {
 		fmt.Fprintf(b, "CNI: %s\n\n", mdEscape(n))
 	}
 	if rate, ok := s.Counts.PassRate(); ok {
-		fmt.Fprintf(b, "**%d of %d judged cases passed (%s)**", s.Counts[Pass], s.Counts.Judged(), percent(rate))
+		fmt.Fprintf(b, "**%d of %d judged cases passed (%s)", s.Counts[Pass], s.Counts.Judged(), percent(rate))
+		if s.PartlyUnsupported > 0 {
+			fmt.Fprintf(b, ", %d of them with cells unsupported here", s.PartlyUnsupported)
+		}
+		b.WriteString("**")
 	} else {
 		b.WriteString("**No case was judged**")
 	}
@@ -91,7 +96,7 @@ func markdownHeader(b *bytes.Buffer, r *Run, s Summary) {
 	}
 	fmt.Fprintf(b, " · %s in all\n\nJudged with %s\n", plural(s.Counts.Total(), "case"), mdEscape(r.Judging().String()))
 	if len(r.Unsupported) > 0 {
-		b.WriteString("\nUnsupported here (cases that need these are reported as unsupported, never as passes):\n\n")
+		b.WriteString("\nUnsupported here (cells that need these are unsupported, never passes; a case whose every deciding cell needs one is unsupported):\n\n")
 		for _, u := range r.Unsupported {
 			fmt.Fprintf(b, "- %s\n", mdEscape(u))
 		}
@@ -102,12 +107,12 @@ func markdownFeatures(b *bytes.Buffer, s Summary) {
 	if len(s.Features) == 0 {
 		return
 	}
-	b.WriteString("\n## Pass rate per feature\n\n| feature | pass rate | pass | fail | flaky | error | unsupported | impl.-defined | skipped |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("\n## Pass rate per feature\n\n| feature | pass rate | pass | of them with unsupported cells | fail | flaky | error | unsupported | impl.-defined | skipped |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, f := range s.Features {
 		c := f.Counts
-		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %d | %d | %d |\n", f.Feature, rateCell(c),
-			c[Pass], c[Fail], c[Flaky], c[Error], c[Unsupported], c[ImplementationDefined], c[Skipped])
+		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d |\n", f.Feature, rateCell(c),
+			c[Pass], f.PartlyUnsupported, c[Fail], c[Flaky], c[Error], c[Unsupported], c[ImplementationDefined], c[Skipped])
 	}
 }
 
@@ -141,6 +146,30 @@ func markdownCase(c Case) ([]byte, error) {
 	b.WriteString("```\n")
 	return b.Bytes(), nil
 }
+
+// markdownPartlyUnsupported names the passes that had cells unsupported here, so a reader sees
+// which passes rest on fewer cells than their case has. A run of every case has hundreds, so the
+// list is one paragraph, cut after partlyShown names.
+func markdownPartlyUnsupported(b *bytes.Buffer, r *Run) {
+	var names []string
+	for _, c := range r.Cases {
+		if c.PartlyUnsupported() {
+			names = append(names, fmt.Sprintf("`%s` (%s)", c.Name, mdEscape(strings.TrimSuffix(strings.TrimPrefix(c.VerdictText(), "pass ("), ")"))))
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## Passed with cells unsupported here\n\n%s passed on their other cells: ", plural(len(names), "case"))
+	more := ""
+	if len(names) > partlyShown {
+		names, more = names[:partlyShown], fmt.Sprintf(" and %d more (the HTML report and the JUnit XML have every case)", len(names)-partlyShown)
+	}
+	b.WriteString(strings.Join(names, ", ") + more + ".\n")
+}
+
+// partlyShown is how many passes with unsupported cells the Markdown summary names.
+const partlyShown = 40
 
 func markdownNotJudged(b *bytes.Buffer, r *Run) {
 	first := true

@@ -27,12 +27,16 @@ type MatrixColumn struct {
 	Date      string
 	Total     Counts
 	Judging   Judging
+	// PartlyUnsupported is how many of the run's passes had unsupported cells.
+	PartlyUnsupported int
 }
 
 // MatrixCell counts one feature's verdicts in one run and names the cases that failed.
 type MatrixCell struct {
-	Counts  Counts
-	Failing []MatrixFailure
+	Counts Counts
+	// PartlyUnsupported is how many of the passes counted had unsupported cells.
+	PartlyUnsupported int
+	Failing           []MatrixFailure
 }
 
 // MatrixFailure is one failing (fail, flaky or error) case of a matrix cell.
@@ -53,8 +57,9 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 			return nil, fmt.Errorf("runs %d and %d are both of %s; give one run per CNI version", j+1, i+1, r.CNI)
 		}
 		seen[r.CNI.String()] = i
+		sum := Summarize(r)
 		m.CNIs = append(m.CNIs, MatrixColumn{CNI: r.CNI, Synthetic: r.Synthetic, Cluster: r.Cluster, Tool: r.Tool,
-			Date: r.Start.UTC().Format("2006-01-02"), Total: Summarize(r).Counts, Judging: r.Judging()})
+			Date: r.Start.UTC().Format("2006-01-02"), Total: sum.Counts, Judging: r.Judging(), PartlyUnsupported: sum.PartlyUnsupported})
 		for _, c := range r.Cases {
 			for _, f := range c.Features {
 				present[f] = true
@@ -78,8 +83,12 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 				if cell.Counts == nil {
 					cell.Counts = Counts{}
 				}
-				cell.Counts[c.Verdict]++
-				if c.Verdict == Fail || c.Verdict == Flaky || c.Verdict == Error {
+				v := c.FeatureVerdict(f)
+				cell.Counts[v]++
+				if v == Pass && c.PartlyUnsupported() {
+					cell.PartlyUnsupported++
+				}
+				if v == Fail || v == Flaky || v == Error {
 					cell.Failing = append(cell.Failing, MatrixFailure{c.Name, c.Verdict, caseMessage(c)})
 				}
 			}
@@ -101,14 +110,19 @@ func caseMessage(c Case) string {
 	return failureMessage(c)
 }
 
-// Text is the cell's short text: "83% (5/6)", "n/a (2 unsupported)" when nothing was judged, or
-// "" when no case of the run has the feature.
+// Text is the cell's short text: "83% (5/6)", "100% (5/5; 2 with unsupported cells)" when some
+// passes had cells unsupported here, "n/a (2 unsupported)" when nothing was judged, or "" when no
+// case of the run has the feature.
 func (c MatrixCell) Text() string {
 	if c.Counts.Total() == 0 {
 		return ""
 	}
 	if rate, ok := c.Counts.PassRate(); ok {
-		return fmt.Sprintf("%s (%d/%d)", percent(rate), c.Counts[Pass], c.Counts.Judged())
+		partly := ""
+		if c.PartlyUnsupported > 0 {
+			partly = fmt.Sprintf("; %d with unsupported cells", c.PartlyUnsupported)
+		}
+		return fmt.Sprintf("%s (%d/%d%s)", percent(rate), c.Counts[Pass], c.Counts.Judged(), partly)
 	}
 	var parts []string
 	for _, v := range Verdicts {

@@ -57,9 +57,14 @@ func TestMatrixCells(t *testing.T) {
 	}{
 		{"deny-all", 0, "100% (2/2)"},
 		{"deny-all", 1, "0% (0/2)"},
-		{"deny-all", 2, "50% (1/2)"},
-		{"sctp", 1, "0% (0/1)"},
-		{"sctp", 2, "n/a (1 unsupported)"},
+		{"deny-all", 2, "50% (1/2; 1 with unsupported cells)"},
+		{"sctp", 1, "0% (0/2)"},
+		// allow-sctp-80-only passes on its TCP and UDP cells with its SCTP cells unsupported, so
+		// it counts as a pass under ingress but n/a under sctp; allow-tcp-udp-only denies only
+		// SCTP, so it is unsupported.
+		{"sctp", 2, "n/a (2 unsupported)"},
+		{"ingress", 2, "60% (3/5; 3 with unsupported cells)"},
+		{"numeric-port", 2, "50% (1/2; 1 with unsupported cells)"},
 		{"allow-all", 1, "100% (1/1)"},
 		{"label-change", 2, "0% (0/1)"},
 		{"tcp", 2, "0% (0/1)"},

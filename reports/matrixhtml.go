@@ -76,7 +76,7 @@ func WriteMatrixHTML(w io.Writer, m *Matrix) error {
 		p.Rows = append(p.Rows, row)
 	}
 	for j, c := range m.CNIs {
-		p.Totals = append(p.Totals, htmlMatrixCell{Text: MatrixCell{Counts: c.Total}.Text(), Level: level(c.Total)})
+		p.Totals = append(p.Totals, htmlMatrixCell{Text: MatrixCell{Counts: c.Total, PartlyUnsupported: c.PartlyUnsupported}.Text(), Level: level(c.Total)})
 		hf := htmlMatrixFailures{CNI: c.Label()}
 		for i, f := range m.Features {
 			if cell := m.Cells[i][j]; len(cell.Failing) > 0 {

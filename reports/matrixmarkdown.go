@@ -37,7 +37,7 @@ func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
 	}
 	b.WriteString("| **all cases** |")
 	for _, c := range m.CNIs {
-		fmt.Fprintf(b, " **%s** |", MatrixCell{Counts: c.Total}.Text())
+		fmt.Fprintf(b, " **%s** |", MatrixCell{Counts: c.Total, PartlyUnsupported: c.PartlyUnsupported}.Text())
 	}
 	b.WriteString("\n| implementation-defined |")
 	for _, c := range m.CNIs {

@@ -96,8 +96,14 @@ type Case struct {
 	Features    []cases.Feature `json:"features"`
 	Verdict     Verdict         `json:"verdict"`
 	// Reason says why the case was skipped, unsupported, implementation-defined or an error.
-	Reason   string   `json:"reason,omitempty"`
-	Duration Duration `json:"duration"`
+	Reason string `json:"reason,omitempty"`
+	// UnsupportedCells counts, per protocol ("SCTP"), the graded cells of a passing case that
+	// could not be probed here: the case passed on its other cells, which include at least one
+	// deciding cell (cases/README.md, "Grading"). Writers show it beside the verdict, "pass (SCTP:
+	// 54 cells unsupported here)", and the case counts as not judged under that protocol's feature
+	// (FeatureVerdict). Absent on every other verdict and in files written before it existed.
+	UnsupportedCells map[string]int `json:"unsupportedCells,omitempty"`
+	Duration         Duration       `json:"duration"`
 	// Attempts is how many times the case ran (a second time when the cluster changed during the
 	// first); Disruptions lists what changed: probe pods re-created, restarted or moved to
 	// another IP, system pods (the CNI's agents among them) restarted, replaced or new.

@@ -41,35 +41,51 @@ func (c Counts) PassRate() (rate float64, ok bool) {
 type FeatureSummary struct {
 	Feature cases.Feature
 	Counts  Counts
+	// PartlyUnsupported is how many of the passes counted had unsupported cells.
+	PartlyUnsupported int
 }
 
 // Summary counts a run's verdicts in total and per feature.
 type Summary struct {
 	Counts Counts
+	// PartlyUnsupported is how many of the passes had unsupported cells (Case.PartlyUnsupported).
+	PartlyUnsupported int
 	// Features lists the features the run's cases carry, in the order of cases.Features.
 	Features []FeatureSummary
 }
 
 // Summarize counts the run's verdicts. A case counts once in the total and once under each of its
-// features.
+// features, with its verdict for that feature (Case.FeatureVerdict).
 func Summarize(r *Run) Summary {
 	s := Summary{Counts: Counts{}}
-	per := map[cases.Feature]Counts{}
+	per := map[cases.Feature]*FeatureSummary{}
 	for _, c := range r.Cases {
 		s.Counts[c.Verdict]++
+		if c.PartlyUnsupported() {
+			s.PartlyUnsupported++
+		}
 		for _, f := range c.Features {
 			if per[f] == nil {
-				per[f] = Counts{}
+				per[f] = &FeatureSummary{Feature: f, Counts: Counts{}}
 			}
-			per[f][c.Verdict]++
+			per[f].add(c)
 		}
 	}
 	for _, f := range cases.Features {
 		if per[f] != nil {
-			s.Features = append(s.Features, FeatureSummary{Feature: f, Counts: per[f]})
+			s.Features = append(s.Features, *per[f])
 		}
 	}
 	return s
+}
+
+// add counts case c under the summary's feature.
+func (fs *FeatureSummary) add(c Case) {
+	v := c.FeatureVerdict(fs.Feature)
+	fs.Counts[v]++
+	if v == Pass && c.PartlyUnsupported() {
+		fs.PartlyUnsupported++
+	}
 }
 
 // Failing returns the cases whose verdict is fail or error, in run order.

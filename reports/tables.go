@@ -14,7 +14,7 @@ type StepTables struct {
 	// Observed shows the outcomes: . connected, R refused, X timeout, U unsupported, E error, ~ flaky.
 	Observed *engine.Table
 	// Diff shows the class of each cell: . match, ! mismatch, ? implementation-defined (the API
-	// leaves the outcome open), U unsupported, E error, ~ flaky.
+	// leaves the outcome open), U unsupported, E error, ~ flaky, _ not graded.
 	Diff *engine.Table
 }
 
@@ -78,6 +78,8 @@ func classCell(c Class) engine.Cell {
 		return engine.CellFlaky
 	case ClassError:
 		return engine.CellError
+	case ClassNotGraded:
+		return engine.CellNotGraded
 	}
 	return engine.CellError
 }

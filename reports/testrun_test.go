@@ -11,7 +11,8 @@ import (
 
 // The synthetic runs under testdata/runs are built here, so what each one is meant to show is
 // written down: calico passes everything, flannel enforces no policy (every deny case fails), and
-// kindnet runs on a kernel without SCTP, rejects instead of dropping, has a flaky cell, a
+// kindnet runs on a kernel without SCTP (so cases pass with SCTP cells unsupported, and the one whose
+// only denied cells are SCTP is unsupported), rejects instead of dropping, has a flaky cell, a
 // mismatched cell and a case that could not be set up. TestRecordedRuns keeps the files equal to these builders.
 // Each carries Run.Synthetic (testSynthetic), so every writer labels it as test data.
 
@@ -90,6 +91,12 @@ func testCatalog() []testCase {
 				policies: policyYAML("allow-sctp-80", "  podSelector: {}\n  ingress:\n  - ports:\n    - protocol: SCTP\n      port: 80\n"),
 				allowed:  func(_, to cases.PeerKey, tg string) bool { return !inX(to) || tg == "SCTP/80" },
 				explain:  isolatedBy("allow-sctp-80", "ingress")}}},
+		{name: "allow-tcp-udp-only", description: "Pods of x accept TCP and UDP on every port, so only SCTP is denied.",
+			features: []cases.Feature{cases.FeatureIngress, cases.FeatureProtocolOnly, cases.FeatureSCTP},
+			steps: []testStep{{name: "apply allow-tcp-udp",
+				policies: policyYAML("allow-tcp-udp", "  podSelector: {}\n  ingress:\n  - ports:\n    - protocol: TCP\n    - protocol: UDP\n"),
+				allowed:  func(_, to cases.PeerKey, tg string) bool { return !inX(to) || tg != "SCTP/80" },
+				explain:  isolatedBy("allow-tcp-udp", "ingress")}}},
 		{name: "pod-label-change", description: "Relabelling x/b out of the allowed selector cuts it off.",
 			features: []cases.Feature{cases.FeaturePodSelector, cases.FeatureLabelChange, cases.FeatureIngress},
 			steps: []testStep{
@@ -250,7 +257,37 @@ func buildSteps(c *Case, tc testCase, observe observer) (Verdict, Duration) {
 	if v == Pass && !judged {
 		v = Unsupported
 	}
+	if v == Pass {
+		v = gradeUnsupported(c)
+	}
 	return v, Duration(d)
+}
+
+// gradeUnsupported grades a case whose probed cells all matched as the suite does: the deciding
+// cells are the denied ones (every cell when none is denied); unsupported when none of them was
+// probed, else a pass that counts its unsupported cells per protocol.
+func gradeUnsupported(c *Case) Verdict {
+	denied, probedDenied, probed, unsupported := false, false, false, map[string]int{}
+	for _, s := range c.Steps {
+		for _, cell := range s.Cells {
+			denied = denied || cell.Predicted == engine.Denied
+			if cell.Class == ClassUnsupported {
+				unsupported[cell.Protocol]++
+				continue
+			}
+			probed = true
+			probedDenied = probedDenied || cell.Predicted == engine.Denied
+		}
+	}
+	if len(unsupported) == 0 {
+		return Pass
+	}
+	if denied && !probedDenied || !denied && !probed {
+		c.Reason = "every deciding cell is unsupported here (SCTP); the other cells matched"
+		return Unsupported
+	}
+	c.UnsupportedCells = unsupported
+	return Pass
 }
 
 func calicoRun() *Run {
@@ -264,8 +301,7 @@ func flannelRun() *Run {
 func kindnetRun() *Run {
 	return buildRun(CNI{Name: "kindnet", Version: "v1.8.5"}, "6.1.0-27-cloud-amd64", []string{"sctp: kernel has no SCTP (modprobe sctp failed on every node)"},
 		kindnetObserve, map[string]override{
-			"pod-label-change":   {Error, "setup: set labels of x/b: timed out after 30s waiting for the pod to be ready"},
-			"allow-sctp-80-only": {Unsupported, "sctp: kernel has no SCTP"},
+			"pod-label-change": {Error, "setup: set labels of x/b: timed out after 30s waiting for the pod to be ready"},
 		})
 }
 

@@ -36,6 +36,7 @@ func (r *Run) Validate() error {
 				add("%s.features[%d]: %v", p, j, err)
 			}
 		}
+		errs = append(errs, validUnsupportedCells(p, c)...)
 		for j, s := range c.Steps {
 			errs = append(errs, s.validate(fmt.Sprintf("%s.steps[%d]", p, j))...)
 		}

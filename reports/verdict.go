@@ -66,15 +66,19 @@ const (
 	ClassFlaky Class = "flaky"
 	// ClassError: the probe failed; it says nothing about policy.
 	ClassError Class = "error"
+	// ClassNotGraded: the cell was probed and is shown, but the case does not grade it: an
+	// upstream parity case grades only the protocols and ports its upstream test probes
+	// (cases/README.md). It never passes, fails or holds up a step.
+	ClassNotGraded Class = "not-graded"
 )
 
 // Classes lists every Class.
-var Classes = []Class{Match, Mismatch, ClassUnsupported, ClassImplementationDefined, ClassFlaky, ClassError}
+var Classes = []Class{Match, Mismatch, ClassUnsupported, ClassImplementationDefined, ClassFlaky, ClassError, ClassNotGraded}
 
 // Valid reports whether c is one of Classes.
 func (c Class) Valid() bool {
 	switch c {
-	case Match, Mismatch, ClassUnsupported, ClassImplementationDefined, ClassFlaky, ClassError:
+	case Match, Mismatch, ClassUnsupported, ClassImplementationDefined, ClassFlaky, ClassError, ClassNotGraded:
 		return true
 	}
 	return false
@@ -85,7 +89,7 @@ func (c Class) Wrong() bool {
 	switch c {
 	case Mismatch, ClassFlaky, ClassError:
 		return true
-	case Match, ClassUnsupported, ClassImplementationDefined:
+	case Match, ClassUnsupported, ClassImplementationDefined, ClassNotGraded:
 		return false
 	}
 	return false

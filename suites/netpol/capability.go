@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/reports"
 )
 
@@ -25,8 +24,9 @@ func detectExternals(ctx context.Context, network, image string) string {
 }
 
 // UnsupportedProtocols returns the protocols no probe of a baseline could make at all (SCTP on a
-// kernel without it), each with the probe's reason, so that cases needing them are reported as
-// unsupported here, never as passes.
+// kernel without it), each with the probe's reason, for the report's "unsupported here" list. Their
+// cells are unsupported, never passes; a case whose every deciding cell is one of them is
+// unsupported (GradeCase).
 func UnsupportedProtocols(c *Comparison) map[corev1.Protocol]string {
 	total := map[corev1.Protocol]int{}
 	uns := map[corev1.Protocol]int{}
@@ -58,23 +58,4 @@ func describeUnsupported(u map[corev1.Protocol]string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// protocolFeature maps a protocol to the feature that tags cases needing it.
-var protocolFeature = map[corev1.Protocol]cases.Feature{
-	corev1.ProtocolTCP:  cases.FeatureTCP,
-	corev1.ProtocolUDP:  cases.FeatureUDP,
-	corev1.ProtocolSCTP: cases.FeatureSCTP,
-}
-
-// needsMissing reports whether the case is tagged with a protocol the cluster cannot probe.
-func needsMissing(c *cases.Case, unsupported map[corev1.Protocol]string) bool {
-	for p := range unsupported {
-		for _, f := range c.Features {
-			if f == protocolFeature[p] {
-				return true
-			}
-		}
-	}
-	return false
 }

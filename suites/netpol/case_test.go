@@ -172,7 +172,7 @@ func runSteps(ctx SpecContext, c *cases.Case, states []cases.State, n int, real 
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			return rec.Reason
 		}
-		pred, conv, err := suite.Check(ctx, real, policies, suite.Enforce.Window())
+		pred, conv, err := suite.CheckGraded(ctx, real, policies, c.Steps[i].Graded, suite.Enforce.Window())
 		if err != nil {
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			return rec.Reason
@@ -198,10 +198,7 @@ func runSteps(ctx SpecContext, c *cases.Case, states []cases.State, n int, real 
 			return FailureText(rec.Reason, pred, conv)
 		}
 	}
-	rec.Verdict = CaseVerdict(rec.Steps)
-	if rec.Verdict == reports.Pass && needsMissing(c, suite.Unsupported) {
-		rec.Verdict, rec.Reason = reports.Unsupported, "the case needs a protocol this cluster cannot probe: the rest matched"
-	}
+	rec.Verdict, rec.UnsupportedCells, rec.Reason = GradeCase(rec.Steps)
 	return ""
 }
 

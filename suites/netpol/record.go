@@ -60,7 +60,7 @@ func cellRecord(pred *engine.Prediction, j Judged) reports.Cell {
 	for _, a := range j.Result.Attempts {
 		c.Attempts = append(c.Attempts, a.Outcome)
 	}
-	if j.Class != reports.Match && j.Class != reports.ClassUnsupported {
+	if j.Class != reports.Match && j.Class != reports.ClassUnsupported && j.Class != reports.ClassNotGraded {
 		if ex, err := pred.Explain(j.Key.From, j.Key.To, j.Key.Target); err == nil {
 			c.Explanation = ex.String()
 		}
@@ -73,8 +73,8 @@ func cellRecord(pred *engine.Prediction, j Judged) reports.Cell {
 // flaky, whatever the round that broke the window showed; otherwise any conclusive disagreement
 // fails it, and cells whose attempts disagreed make it flaky; a round that never converged
 // because of errors is an error (could not check); otherwise implementation-defined cells make it
-// implementation-defined, and a step whose every cell was unsupported is unsupported. A step
-// that matched but did not hold for its window (the deadline, or a context, cut it) is an error.
+// implementation-defined, and a step whose every graded cell was unsupported is unsupported
+// (not-graded cells never decide a step).
 func StepVerdict(conv Convergence) reports.Verdict {
 	n := conv.Final.Counts
 	switch {
@@ -88,7 +88,7 @@ func StepVerdict(conv Convergence) reports.Verdict {
 		return reports.Error
 	case n[reports.ClassImplementationDefined] > 0:
 		return reports.ImplementationDefined
-	case n[reports.ClassUnsupported] == len(conv.Final.Cells):
+	case n[reports.ClassUnsupported] == len(conv.Final.Cells)-n[reports.ClassNotGraded]:
 		return reports.Unsupported
 	}
 	return reports.Pass

@@ -139,6 +139,12 @@ func (s *Suite) Apply(ctx context.Context, topo cases.Topology, ips map[cases.Pe
 // the convergence deadline passes, then holds it to the stability window w. topo must carry
 // real IPs.
 func (s *Suite) Check(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, w Window) (*engine.Prediction, Convergence, error) {
+	return s.CheckGraded(ctx, topo, policies, nil, w)
+}
+
+// CheckGraded is Check for a step that grades only the targets in graded (cases.Step.Graded; nil
+// grades every target): the other cells are probed and kept as not-graded.
+func (s *Suite) CheckGraded(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, graded []cases.Target, w Window) (*engine.Prediction, Convergence, error) {
 	pred, err := engine.Predict(ModelTopology(topo), policies)
 	if err != nil {
 		return nil, Convergence{}, fmt.Errorf("predict: %w", err)
@@ -150,7 +156,11 @@ func (s *Suite) Check(ctx context.Context, topo cases.Topology, policies []netwo
 		rctx, cancel := context.WithTimeout(ctx, roundTimeout)
 		defer cancel()
 		obs := Observe(rctx, s.run, s.ports.WithSourcePorts(batches), pred.Peers(), pred.Targets())
-		return Compare(pred, obs, impl)
+		cmp, err := Compare(pred, obs, impl)
+		if err != nil {
+			return nil, err
+		}
+		return cmp, cmp.markNotGraded(graded)
 	})
 	return pred, conv, err
 }
