@@ -37,14 +37,16 @@ type htmlRun struct {
 	Synthetic *htmlBanner
 	Title     string
 	Meta      []string
-	PassRate  string
-	Judged    int
-	Verdicts  []htmlCount
-	Features  []htmlFeature
-	Cases     []htmlCase
-	Generated string
-	CSS       template.CSS
-	Guard, JS template.JS
+	// Scope is the run's scope on one line; Partial says why the run is partial, or "".
+	Scope, Partial string
+	PassRate       string
+	Judged         int
+	Verdicts       []htmlCount
+	Features       []htmlFeature
+	Cases          []htmlCase
+	Generated      string
+	CSS            template.CSS
+	Guard, JS      template.JS
 }
 
 // htmlBanner is the synthetic-data banner at the top of a page (html/page.css styles it so any
@@ -123,6 +125,8 @@ func WriteHTML(w io.Writer, r *Run) error {
 	for _, n := range r.CNI.Notes {
 		page.Meta = append(page.Meta, "CNI: "+n)
 	}
+	scope := r.Scope()
+	page.Scope, page.Partial = scope.Line(), scope.Partial()
 	page.PassRate = "n/a"
 	if rate, ok := s.Counts.PassRate(); ok {
 		page.PassRate = percent(rate)

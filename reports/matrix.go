@@ -26,6 +26,7 @@ type MatrixColumn struct {
 	Tool      Tool
 	Date      string
 	Total     Counts
+	Scope     Scope
 }
 
 // MatrixCell counts one feature's verdicts in one run and names the cases that failed.
@@ -53,7 +54,7 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 		}
 		seen[r.CNI.String()] = i
 		m.CNIs = append(m.CNIs, MatrixColumn{CNI: r.CNI, Synthetic: r.Synthetic, Cluster: r.Cluster, Tool: r.Tool,
-			Date: r.Start.UTC().Format("2006-01-02"), Total: Summarize(r).Counts})
+			Date: r.Start.UTC().Format("2006-01-02"), Total: Summarize(r).Counts, Scope: r.Scope()})
 		for _, c := range r.Cases {
 			for _, f := range c.Features {
 				present[f] = true
@@ -90,6 +91,17 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 		}
 	}
 	return m, nil
+}
+
+// ScopeWarning says how the columns' scopes differ, one line per part of the scope, or nil when
+// they share one: their pass rates then do not compare.
+func (m *Matrix) ScopeWarning() []string {
+	labels := make([]string, len(m.CNIs))
+	scopes := make([]Scope, len(m.CNIs))
+	for i, c := range m.CNIs {
+		labels[i], scopes[i] = c.CNI.String(), c.Scope
+	}
+	return scopeDifferences(labels, scopes)
 }
 
 // caseMessage is a one-line account of a failing case: the wrong cells, or the reason.

@@ -19,8 +19,10 @@ type htmlMatrix struct {
 	Rows      []htmlMatrixRow
 	Totals    []htmlMatrixCell
 	Failures  []htmlMatrixFailures
-	CSS       template.CSS
-	Guard     template.JS
+	// ScopeWarning lists how the columns' scopes differ (Matrix.ScopeWarning).
+	ScopeWarning []string
+	CSS          template.CSS
+	Guard        template.JS
 }
 
 // htmlMatrixColumn is one column heading: the CNI, and a mark when the column was built from a
@@ -29,6 +31,8 @@ type htmlMatrixColumn struct {
 	CNI       string
 	Synthetic bool
 	Sub       string
+	// Scope is the run's scope on one line, Partial why it is partial ("" when it is not).
+	Scope, Partial string
 }
 
 type htmlMatrixRow struct {
@@ -55,10 +59,12 @@ type htmlMatrixFeatureFailures struct {
 // WriteMatrixHTML writes the support matrix as one self-contained HTML page: coloured pass-rate
 // cells that link to the list of failures below the table.
 func WriteMatrixHTML(w io.Writer, m *Matrix) error {
-	p := htmlMatrix{M: m, Synthetic: newHTMLBanner(syntheticMatrixBanner(m)), CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
+	p := htmlMatrix{M: m, Synthetic: newHTMLBanner(syntheticMatrixBanner(m)), ScopeWarning: m.ScopeWarning(),
+		CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
 	for _, c := range m.CNIs {
 		p.Columns = append(p.Columns, htmlMatrixColumn{CNI: c.CNI.String(), Synthetic: c.Synthetic != "",
-			Sub: "Kubernetes " + c.Cluster.KubernetesVersion + " · " + c.Cluster.IPFamily + " · " + c.Date})
+			Sub:   "Kubernetes " + c.Cluster.KubernetesVersion + " · " + c.Cluster.IPFamily + " · " + c.Date,
+			Scope: c.Scope.Line(), Partial: c.Scope.Partial()})
 	}
 	for i, f := range m.Features {
 		row := htmlMatrixRow{Feature: string(f)}

@@ -75,6 +75,11 @@ type Options struct {
 	Attempts int    `json:"attempts"`
 	Focus    string `json:"focus,omitempty"`
 	Labels   string `json:"labels,omitempty"`
+	// Cases are the origins the run selected whole (catalog, generated, own) and Named the cases
+	// it selected by name beside them; Run.Scope reads them with Focus and Labels. Runs made
+	// before they were recorded have neither.
+	Cases []string `json:"cases,omitempty"`
+	Named []string `json:"named,omitempty"`
 }
 
 // Case is the result of one conformance case.
