@@ -36,6 +36,8 @@ type Case struct {
 // label changes, policy deletions, policy applications, pod and namespace deletions.
 type Step struct {
 	Name string
+	// Line and Column say where the step starts in its file; 0 for a case built in code.
+	Line, Column int
 	// Apply holds the policies to create or replace, defaulted and with IP placeholders resolved
 	// against the topology's IPs (see Bind).
 	Apply []networkingv1.NetworkPolicy

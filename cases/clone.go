@@ -25,6 +25,8 @@ func (c *Case) Clone() *Case {
 func (s Step) clone() Step {
 	out := Step{
 		Name:             s.Name,
+		Line:             s.Line,
+		Column:           s.Column,
 		Apply:            clonePolicies(s.Apply),
 		Templates:        clonePolicies(s.Templates),
 		Delete:           append([]PolicyRef(nil), s.Delete...),

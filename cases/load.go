@@ -136,6 +136,11 @@ func load(path string, data []byte, strict bool) (*Case, error) {
 	}
 	c := r.buildCase(&cf)
 	c.File = path
+	for i := range c.Steps {
+		if n := r.nodes[index("steps", i)]; n != nil {
+			c.Steps[i].Line, c.Steps[i].Column = n.Line, n.Column
+		}
+	}
 	for i, s := range c.Steps {
 		for j, p := range s.Apply {
 			validateTypeMeta(r, p.TypeMeta, index(join(index("steps", i), "apply"), j))

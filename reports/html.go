@@ -37,8 +37,10 @@ type htmlRun struct {
 	Synthetic *htmlBanner
 	Title     string
 	Meta      []string
-	PassRate  string
-	Judged    int
+	// Scope is the run's scope on one line; Partial says why the run is partial, or "".
+	Scope, Partial string
+	PassRate       string
+	Judged         int
 	// PartlyUnsupported is how many passes had cells unsupported here.
 	PartlyUnsupported int
 	Verdicts          []htmlCount
@@ -132,6 +134,8 @@ func WriteHTML(w io.Writer, r *Run) error {
 	if r.Interrupted != "" {
 		page.Meta = append([]string{"INTERRUPTED: " + r.Interrupted + ": these are the cases done so far"}, page.Meta...)
 	}
+	scope := r.Scope()
+	page.Scope, page.Partial = scope.Line(), scope.Partial()
 	page.PassRate = "n/a"
 	if rate, ok := s.Counts.PassRate(); ok {
 		page.PassRate = percent(rate)

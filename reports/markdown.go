@@ -80,6 +80,11 @@ func markdownHeader(b *bytes.Buffer, r *Run, s Summary) {
 	for _, n := range r.CNI.Notes {
 		fmt.Fprintf(b, "CNI: %s\n\n", mdEscape(n))
 	}
+	scope := r.Scope()
+	fmt.Fprintf(b, "Scope: %s\n\n", mdEscape(scope.Line()))
+	if why := scope.Partial(); why != "" {
+		fmt.Fprintf(b, "> **Partial run:** %s. Its pass rates cover only these cases.\n\n", mdEscape(why))
+	}
 	if rate, ok := s.Counts.PassRate(); ok {
 		fmt.Fprintf(b, "**%d of %d judged cases passed (%s)", s.Counts[Pass], s.Counts.Judged(), percent(rate))
 		if s.PartlyUnsupported > 0 {

@@ -29,6 +29,7 @@ type MatrixColumn struct {
 	Judging   Judging
 	// PartlyUnsupported is how many of the run's passes had unsupported cells.
 	PartlyUnsupported int
+	Scope             Scope
 }
 
 // MatrixCell counts one feature's verdicts in one run and names the cases that failed.
@@ -59,7 +60,7 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 		seen[r.CNI.String()] = i
 		sum := Summarize(r)
 		m.CNIs = append(m.CNIs, MatrixColumn{CNI: r.CNI, Synthetic: r.Synthetic, Cluster: r.Cluster, Tool: r.Tool,
-			Date: r.Start.UTC().Format("2006-01-02"), Total: sum.Counts, Judging: r.Judging(), PartlyUnsupported: sum.PartlyUnsupported})
+			Date: r.Start.UTC().Format("2006-01-02"), Total: sum.Counts, Judging: r.Judging(), PartlyUnsupported: sum.PartlyUnsupported, Scope: r.Scope()})
 		for _, c := range r.Cases {
 			for _, f := range c.Features {
 				present[f] = true
@@ -100,6 +101,17 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 		}
 	}
 	return m, nil
+}
+
+// ScopeWarning says how the columns' scopes differ, one line per part of the scope, or nil when
+// they share one: their pass rates then do not compare.
+func (m *Matrix) ScopeWarning() []string {
+	labels := make([]string, len(m.CNIs))
+	scopes := make([]Scope, len(m.CNIs))
+	for i, c := range m.CNIs {
+		labels[i], scopes[i] = c.CNI.String(), c.Scope
+	}
+	return scopeDifferences(labels, scopes)
 }
 
 // caseMessage is a one-line account of a failing case: the wrong cells, or the reason.

@@ -20,8 +20,10 @@ type htmlMatrix struct {
 	Rows      []htmlMatrixRow
 	Totals    []htmlMatrixCell
 	Failures  []htmlMatrixFailures
-	CSS       template.CSS
-	Guard     template.JS
+	// ScopeWarning lists how the columns' scopes differ (Matrix.ScopeWarning).
+	ScopeWarning []string
+	CSS          template.CSS
+	Guard        template.JS
 }
 
 // htmlMatrixColumn is one column heading: the CNI, and a mark when the column was built from a
@@ -31,6 +33,8 @@ type htmlMatrixColumn struct {
 	Synthetic bool
 	Sub       string
 	Judging   string
+	// Scope is the run's scope on one line, Partial why it is partial ("" when it is not).
+	Scope, Partial string
 }
 
 type htmlMatrixRow struct {
@@ -57,12 +61,14 @@ type htmlMatrixFeatureFailures struct {
 // WriteMatrixHTML writes the support matrix as one self-contained HTML page: coloured pass-rate
 // cells that link to the list of failures below the table.
 func WriteMatrixHTML(w io.Writer, m *Matrix) error {
-	p := htmlMatrix{M: m, Synthetic: newHTMLBanner(syntheticMatrixBanner(m)), CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
+	p := htmlMatrix{M: m, Synthetic: newHTMLBanner(syntheticMatrixBanner(m)), ScopeWarning: m.ScopeWarning(),
+		CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
 	for _, c := range m.CNIs {
 		p.Columns = append(p.Columns, htmlMatrixColumn{CNI: c.CNI.String(), Synthetic: c.Synthetic != "",
 			Sub: "Kubernetes " + c.Cluster.KubernetesVersion + " · " + c.Cluster.IPFamily + " · " + c.Date,
 			Judging: fmt.Sprintf("grading %s · %d implementation-defined cells in %d cases · time to enforce %s",
-				c.Judging.Grading, c.Judging.ImplDefinedCells, c.Judging.ImplDefinedCases, c.Judging.Enforce)})
+				c.Judging.Grading, c.Judging.ImplDefinedCells, c.Judging.ImplDefinedCases, c.Judging.Enforce),
+			Scope: c.Scope.Line(), Partial: c.Scope.Partial()})
 	}
 	for i, f := range m.Features {
 		row := htmlMatrixRow{Feature: string(f)}

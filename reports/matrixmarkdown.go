@@ -15,6 +15,13 @@ func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
 	}
 	b.WriteString("# cnpc NetworkPolicy support matrix\n\n")
 	b.WriteString("Pass rate of the judged cases (pass, fail, error) per feature. Unsupported, implementation-defined and skipped cases are never counted as passes; a cell with none judged says what they were. Empty: no case of the run has the feature.\n\n")
+	if diff := m.ScopeWarning(); len(diff) > 0 {
+		b.WriteString("> **The columns have different scopes**, so their pass rates do not compare:\n")
+		for _, d := range diff {
+			fmt.Fprintf(b, "> - %s\n", mdEscape(d))
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("| feature |")
 	for _, c := range m.CNIs {
 		fmt.Fprintf(b, " %s |", mdEscape(c.Label()))
@@ -54,6 +61,10 @@ func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
 			orDash(c.Tool.Version), c.Date)
 		if c.Synthetic != "" {
 			fmt.Fprintf(b, "; synthetic: %s", mdEscape(c.Synthetic))
+		}
+		fmt.Fprintf(b, "; scope: %s", mdEscape(c.Scope.Line()))
+		if why := c.Scope.Partial(); why != "" {
+			fmt.Fprintf(b, "; **partial**: %s", mdEscape(why))
 		}
 		fmt.Fprintf(b, "\n  - judged with %s\n", mdEscape(c.Judging.String()))
 	}

@@ -20,8 +20,17 @@ const syntheticHeading = "Synthetic test data"
 // synthetic run.
 func (r *Run) Label() string { return label(r.CNI, r.Synthetic) }
 
-// Label is the column heading: the CNI, with syntheticLabel when the run is synthetic.
-func (c MatrixColumn) Label() string { return label(c.CNI, c.Synthetic) }
+// Label is the column heading: the CNI, with syntheticLabel when the run is synthetic and
+// " (partial)" when it covers less than the whole catalog (Scope.Partial).
+func (c MatrixColumn) Label() string {
+	if c.Scope.Partial() != "" {
+		return label(c.CNI, c.Synthetic) + partialLabel
+	}
+	return label(c.CNI, c.Synthetic)
+}
+
+// partialLabel marks the heading of a column whose run is partial.
+const partialLabel = " (partial)"
 
 func label(cni CNI, synthetic string) string {
 	if synthetic == "" {

@@ -217,7 +217,8 @@ func buildRun(cni CNI, kernel string, unsupported []string, observe observer, ov
 	start := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	r := &Run{SchemaVersion: SchemaVersion, Synthetic: testSynthetic, Tool: Tool{Version: "v0.1.0", Commit: "27e9f21"}, CNI: cni,
 		Cluster: Cluster{KubernetesVersion: "v1.35.0", KindVersion: "v0.33.0", Nodes: 3, IPFamily: "ipv4", Kernel: kernel},
-		Start:   start, Options: Options{ConvergeTimeout: Duration(30 * time.Second), ProbeTimeout: Duration(time.Second), Attempts: 3},
+		Start:   start, Options: Options{ConvergeTimeout: Duration(30 * time.Second), ProbeTimeout: Duration(time.Second), Attempts: 3,
+			Cases: []string{"catalog"}},
 		Unsupported: unsupported}
 	elapsed := time.Duration(0)
 	for _, tc := range testCatalog() {

@@ -78,6 +78,14 @@ func completeCases(_ *cobra.Command, args []string, prefix string) ([]string, co
 	return out, cobra.ShellCompDirectiveDefault
 }
 
+// stepWhere names step i of a case in messages: file:line:col of the step, or caseWhere.
+func stepWhere(c *cases.Case, i int) string {
+	if i < len(c.Steps) && c.File != "" && c.Steps[i].Line > 0 {
+		return fmt.Sprintf("%s:%d:%d", c.File, c.Steps[i].Line, c.Steps[i].Column)
+	}
+	return caseWhere(c)
+}
+
 // caseWhere names a case in messages: its file, or "case NAME" for a generated one.
 func caseWhere(c *cases.Case) string {
 	if c.File != "" {

@@ -78,3 +78,20 @@ func TestCasesShow(t *testing.T) {
 		t.Errorf("completion of a case name: exit %d, output %q", code, out)
 	}
 }
+
+// An engine error (which a validated case should never meet) names the step's file:line:col.
+func TestStepWhere(t *testing.T) {
+	t.Parallel()
+	c, err := cases.Load("two.yaml", []byte(validCase+"  - name: second\n    delete: [{namespace: x, name: deny}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"two.yaml:6:5", "two.yaml:12:5"} {
+		if got := stepWhere(c, i); got != want {
+			t.Errorf("stepWhere(%d) = %q, want %q", i, got, want)
+		}
+	}
+	if got := stepWhere(cases.Generated()[0], 0); got != "case "+cases.Generated()[0].Name {
+		t.Errorf("stepWhere(generated) = %q", got)
+	}
+}

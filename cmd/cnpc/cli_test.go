@@ -104,11 +104,11 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no command: usage on stdout", nil, "cnpc: no command given\n", "Available Commands:"},
 		{"unknown command", []string{"frobnicate"}, `cnpc: unknown command "frobnicate"; run 'cnpc help' for the list` + "\n", ""},
-		{"unknown flag", []string{"predict", "--bogus", "x.yaml"}, "cnpc: cnpc predict: unknown flag: --bogus (see cnpc predict --help)\n", ""},
-		{"flag without value", []string{"explain", "x.yaml", "--port"}, "cnpc: cnpc explain: flag needs an argument: --port (see cnpc explain --help)\n", ""},
-		{"bad flag value", []string{"explain", "x.yaml", "--port", "eighty"}, `cnpc: cnpc explain: invalid argument "eighty" for "--port" flag`, ""},
+		{"unknown flag", []string{"predict", "--bogus", "x.yaml"}, "cnpc: predict: unknown flag: --bogus (see cnpc predict --help)\n", ""},
+		{"flag without value", []string{"explain", "x.yaml", "--port"}, "cnpc: explain: flag needs an argument: --port (see cnpc explain --help)\n", ""},
+		{"bad flag value", []string{"explain", "x.yaml", "--port", "eighty"}, `cnpc: explain: invalid argument "eighty" for "--port" flag`, ""},
 		{"unknown cases subcommand", []string{"cases", "show-all"}, `cnpc: cases: unknown subcommand "show-all", expected list, show, validate or generate` + "\n", ""},
-		{"version takes no argument", []string{"version", "x"}, `cnpc: cnpc version takes no arguments, found ["x"]` + "\n", ""},
+		{"version takes no argument", []string{"version", "x"}, `cnpc: version takes no arguments, found ["x"]` + "\n", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,7 +84,7 @@ func run(args []string, s streams) error {
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageErrorf("%s: %v (see %s --help)", cmd.CommandPath(), err, cmd.CommandPath())
+		return usageErrorf("%s: %v (see %s --help)", verb(cmd), err, cmd.CommandPath())
 	})
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
@@ -122,9 +122,17 @@ func run(args []string, s streams) error {
 // noArgs rejects positional arguments with a usage error naming them.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageErrorf("%s takes no arguments, found %q", cmd.CommandPath(), args)
+		return usageErrorf("%s takes no arguments, found %q", verb(cmd), args)
 	}
 	return nil
+}
+
+// verb names a command in its messages, which main prefixes with "cnpc: ": "report matrix".
+func verb(cmd *cobra.Command) string {
+	if !cmd.HasParent() {
+		return cmd.Name()
+	}
+	return strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
 }
 
 // deprecatedAnnotation marks a hidden flag kept under an old name; its value is the new name.

@@ -93,7 +93,7 @@ func predictCase(arg string, s streams) (*cases.Case, []cases.State, []*engine.P
 	for i, st := range states {
 		p, err := engine.PredictState(st)
 		if err != nil {
-			return nil, nil, nil, inputError(fmt.Errorf("%s: steps[%d] %q: %w", caseWhere(c), i, st.Name, err))
+			return nil, nil, nil, inputError(fmt.Errorf("%s: steps[%d] %q: %w", stepWhere(c, i), i, st.Name, err))
 		}
 		out = append(out, p)
 	}

@@ -111,7 +111,7 @@ func (f *runFlags) define(cmd *cobra.Command) {
 	fs.BoolVar(&f.keep, "keep", false, "keep the cluster afterwards (and the nodes of a failed creation)")
 	fs.StringVar(&f.focus, "focus", "", "run only cases matching this regular expression")
 	fs.StringVar(&f.labels, "labels", "", "Ginkgo label filter over case features, e.g. 'egress && !sctp'")
-	fs.StringVar(&f.cases, "cases", "catalog", "which cases: catalog (documented and upstream), generated, own (CASE files and --case-dir), comma-separated, or all (default catalog, or own when case files are given)")
+	fs.StringVar(&f.cases, "cases", "catalog", "which cases: catalog (documented and upstream), generated, own (CASE files and --case-dir), comma-separated, or all; given case files, only those unless set")
 	fs.StringArrayVar(&f.caseDirs, "case-dir", nil, "a directory of your own case files (*.yaml, *.yml), run as catalog cases are (repeatable)")
 	fs.StringVar(&f.suite, "suite", "bin/netpol.test", "compiled suite (go test -c -o bin/netpol.test ./suites/netpol)")
 	fs.StringVar(&f.out, "out-dir", "", "output directory (default reports/out/<cni>)")
@@ -138,7 +138,7 @@ func parseRunFlags(args []string, s streams) (*runFlags, error) {
 	cmd := &cobra.Command{Use: "run"}
 	f.define(cmd)
 	if err := cmd.ParseFlags(args); err != nil {
-		return nil, usageErrorf("cnpc run: %v", err)
+		return nil, usageErrorf("run: %v", err)
 	}
 	f.args, f.casesGiven = cmd.Flags().Args(), cmd.Flags().Changed("cases")
 	return f, f.check()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,8 +31,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"unknown origin", []string{"run", "--cni", "kube-router", "--cases", "catalog,mine"}, exitBadInput, `--cases: found "mine", expected catalog, generated, own or all (comma-separated)`},
 		{"own without files", []string{"run", "--cni", "kube-router", "--cases", "own"}, exitBadInput, "--cases own: own needs case files: CASE.yaml arguments or --case-dir DIR"},
 		{"files left out", []string{"run", "--cni", "kube-router", "--cases", "catalog", "--case-dir", "."}, exitBadInput, "--cases catalog leaves out your case files ("},
-		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "cnpc run: unknown flag: --cnii (see cnpc run --help)"},
-		{"single-dash long flag", []string{"run", "-cni", "kube-router"}, exitBadInput, "cnpc run: unknown shorthand flag: 'c' in -cni"},
+		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "run: unknown flag: --cnii (see cnpc run --help)"},
+		{"single-dash long flag", []string{"run", "-cni", "kube-router"}, exitBadInput, "run: unknown shorthand flag: 'c' in -cni"},
 		{"bad focus", []string{"run", "--cni", "custom", "--focus", "("}, exitBadInput, "--focus: expected a regular expression: error parsing regexp: missing closing )"},
 		{"bad labels", []string{"run", "--cni", "custom", "--labels", "egress &&"}, exitBadInput, "--labels: expected a Ginkgo label filter such as 'egress && !sctp': Syntax Error Parsing Label Filter: egress &&: Unexpected EOF."},
 		{"missing suite binary", []string{"run", "--cni", "kube-router", "--suite", "/nonexistent/netpol.test"}, exitEnvironment,
@@ -79,7 +80,7 @@ func TestSuiteArgs(t *testing.T) {
 	}
 	want := []string{
 		"--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router", "--cni-version=v1.3.2",
-		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s", "--stability-window=2s", "--grading=api", "--ginkgo.timeout=12h0m0s",
+		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s", "--stability-window=2s", "--grading=api", "--ginkgo.timeout=12h0m0s", "--ginkgo.no-color",
 		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--cases=catalog", "--focus=deny", "--ginkgo.label-filter=egress && !sctp",
 	}
 	if diff := cmp.Diff(want, r.suiteArgs("v1.3.2", filepath.Join("o", "results.json"))); diff != "" {
@@ -202,6 +203,47 @@ func TestCNINameAndVersion(t *testing.T) {
 		args := r.suiteArgs(version, "results.json")
 		if !slices.Contains(args, "--cni="+tt.name) || !slices.Contains(args, "--cni-version="+version) {
 			t.Errorf("%v: suite args %v lack --cni=%s --cni-version=%s", tt.args, args, tt.name, version)
+		}
+	}
+}
+
+// TestRunSuiteOutput: the suite's progress lines (its stderr) reach cnpc's stderr; Ginkgo's own
+// output (the suite's stdout) goes to ginkgo.log in the output directory, and its end is shown
+// when the suite fails.
+func TestRunSuiteOutput(t *testing.T) {
+	t.Parallel()
+	for _, fails := range []bool{false, true} {
+		dir := t.TempDir()
+		suite := filepath.Join(dir, "netpol.test")
+		script := "#!/bin/sh\necho 'SSSSSS Ginkgo ran 1 of 85 specs'\necho 'case 1/1 three-tier: step 1/1, 100 probes' >&2\n"
+		if fails {
+			script += "echo 'FAIL! -- 0 Passed | 1 Failed'\nexit 1\n"
+		}
+		if err := os.WriteFile(suite, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := parseRunFlags([]string{"--cni", "kube-router", "--existing", "--kubeconfig", "kc", "--out-dir", dir}, streams{Err: &bytes.Buffer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		r := &runner{f: f, s: streams{Out: &bytes.Buffer{}, Err: &stderr}, suite: suite, ph: &phases{w: &stderr}}
+		if r.c, err = r.cluster(mustProfile(t, "kube-router")); err != nil {
+			t.Fatal(err)
+		}
+		err = r.runSuite(context.Background(), "v1.3.2", filepath.Join(dir, "results.json"))
+		if (err != nil) != fails {
+			t.Fatalf("fails %v: runSuite: %v", fails, err)
+		}
+		log, _ := os.ReadFile(filepath.Join(dir, "ginkgo.log"))
+		if !strings.HasPrefix(string(log), "SSSSSS Ginkgo ran 1 of 85 specs\n") || strings.Contains(string(log), "case 1/1") {
+			t.Errorf("ginkgo.log = %q, want Ginkgo's output only", log)
+		}
+		if !strings.Contains(stderr.String(), "case 1/1 three-tier: step 1/1, 100 probes\n") || strings.Contains(stderr.String(), "SSSSSS") {
+			t.Errorf("stderr = %q, want the progress line and no Ginkgo output", stderr.String())
+		}
+		if fails && !strings.Contains(err.Error(), "the end of Ginkgo's output ("+filepath.Join(dir, "ginkgo.log")+"):\nSSSSSS Ginkgo ran 1 of 85 specs\nFAIL! -- 0 Passed | 1 Failed") {
+			t.Errorf("error %q, want the end of the log", err)
 		}
 	}
 }

@@ -249,9 +249,19 @@ func (r *runner) up(ctx context.Context) error {
 	return nil
 }
 
-// runSuite execs the compiled Ginkgo suite, streaming its output to stderr. On Ctrl-C the suite
-// gets SIGINT (Ginkgo then runs its cleanup) and, if it has not exited 60 s later, SIGKILL.
+// runSuite execs the compiled Ginkgo suite. Its stderr, where the suite writes one progress line
+// per step, goes to cnpc's stderr; Ginkgo's own output (its reporter, on the suite's stdout) goes
+// to ginkgoLog in the output directory, without colours, and its end is shown when the suite
+// fails. On Ctrl-C the suite gets SIGINT (Ginkgo then runs its cleanup) and, if it has not exited
+// 60 s later, SIGKILL.
 func (r *runner) runSuite(ctx context.Context, version, results string) error {
+	logPath := filepath.Join(r.f.out, ginkgoLog)
+	log, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	r.ph.note("Ginkgo's own output: %s", logPath)
 	cmd := exec.CommandContext(ctx, r.suite, r.suiteArgs(version, results)...)
 	// Its own process group: a terminal's Ctrl-C reaches only cnpc, which forwards exactly one
 	// SIGINT (a second one makes Ginkgo skip its cleanup).
@@ -262,15 +272,19 @@ func (r *runner) runSuite(ctx context.Context, version, results string) error {
 	defer runtime.UnlockOSThread()
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 60 * time.Second
-	cmd.Stdout, cmd.Stderr = r.s.Err, r.s.Err
+	cmd.Stdout, cmd.Stderr = log, r.s.Err
 	if r.f.quiet {
-		cmd.Stdout, cmd.Stderr = nil, nil
+		cmd.Stderr = nil
 	}
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("suite %s: %w", r.suite, err)
+		out, _ := os.ReadFile(logPath)
+		return fmt.Errorf("suite %s: %w; the end of Ginkgo's output (%s):\n%s", r.suite, err, logPath, lastLines(string(out), 20))
 	}
 	return nil
 }
+
+// ginkgoLog is the file in the output directory that holds Ginkgo's own output.
+const ginkgoLog = "ginkgo.log"
 
 // suiteProcAttr puts the suite in its own process group (a terminal's Ctrl-C reaches only cnpc,
 // which forwards exactly one SIGINT) and has the kernel send it SIGINT when cnpc dies, even by
@@ -291,6 +305,7 @@ func (r *runner) suiteArgs(version, results string) []string {
 		"--stability-window=" + r.f.stabilityWindow.String(),
 		"--grading=" + r.f.grading,
 		"--ginkgo.timeout=" + r.f.suiteTimeout.String(),
+		"--ginkgo.no-color", // Ginkgo writes to a file (runSuite)
 		// Ginkgo's own report keeps suite-level failures (a failed BeforeSuite has no case);
 		// junit.xml is the one cnpc writes, one testcase per case with its diff.
 		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "ginkgo-junit.xml"),

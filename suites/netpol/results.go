@@ -42,10 +42,14 @@ func (r *Results) SetUnsupported(u []string) {
 }
 
 // SetFilters records the run's focus and label filter.
-func (r *Results) SetFilters(focus, labels string) {
+func (r *Results) SetFilters(focus, labels string, sel Selection) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.run.Options.Focus, r.run.Options.Labels = focus, labels
+	r.run.Options.Cases, r.run.Options.Named = nil, sel.Names
+	for _, o := range sel.Origins {
+		r.run.Options.Cases = append(r.run.Options.Cases, string(o))
+	}
 }
 
 // Add appends a case and rewrites the file.

@@ -126,7 +126,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	Expect(err).NotTo(HaveOccurred())
 	results.SetCluster(info)
 	sc, _ := GinkgoConfiguration()
-	results.SetFilters(focus, sc.LabelFilter)
+	results.SetFilters(focus, sc.LabelFilter, selection)
 	if !suite.ExternalsOK {
 		fmt.Fprintf(GinkgoWriter, "external hosts unsupported here: %s\n", suite.ExternalsWhy)
 	}
