@@ -40,8 +40,8 @@ func StepRecord(index int, name string, policies []networkingv1.NetworkPolicy, p
 		c := cellRecord(pred, j)
 		if r, ok := conv.Flipped[j.Key]; ok {
 			c.Class = reports.ClassFlaky
-			c.Detail = strings.TrimSpace(fmt.Sprintf("matched from %s, then disagreed %s later, inside the %s stability window: %s",
-				conv.Time.Round(time.Millisecond), (conv.FlippedAt - conv.Time).Round(time.Millisecond), conv.Window.Length, rawResult(Judged{Result: r})))
+			c.Detail = strings.TrimSpace(fmt.Sprintf("matched from %s, then disagreed in the round that started %s after the step began (its stability window needed matching rounds until %s): %s",
+				conv.Time.Round(time.Millisecond), conv.FlippedAt.Round(time.Millisecond), conv.Window.End(conv.Time).Round(time.Millisecond), rawResult(Judged{Result: r})))
 		}
 		st.Cells = append(st.Cells, c)
 	}
