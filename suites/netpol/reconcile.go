@@ -108,28 +108,24 @@ func (c *Cluster) DeleteAllPolicies(ctx context.Context) error {
 
 // RunNamespaces lists the namespaces carrying our label that this run set up last.
 func (c *Cluster) RunNamespaces(ctx context.Context) ([]string, error) {
-	var list corev1.NamespaceList
-	if err := c.Client.Resources().List(ctx, &list, resources.WithLabelSelector(OwnedLabel+"="+OwnedValue)); err != nil {
-		return nil, fmt.Errorf("list our namespaces: %w", err)
-	}
-	var names []string
-	for _, ns := range list.Items {
-		if ns.Annotations[RunAnnotation] == c.RunID {
-			names = append(names, ns.Name)
-		}
-	}
-	return names, nil
+	return c.ownedNamespaces(ctx, func(ns corev1.Namespace) bool { return ns.Annotations[RunAnnotation] == c.RunID })
 }
 
 // OwnedNamespaces lists the namespaces carrying our label.
 func (c *Cluster) OwnedNamespaces(ctx context.Context) ([]string, error) {
+	return c.ownedNamespaces(ctx, func(corev1.Namespace) bool { return true })
+}
+
+func (c *Cluster) ownedNamespaces(ctx context.Context, keep func(corev1.Namespace) bool) ([]string, error) {
 	var list corev1.NamespaceList
 	if err := c.Client.Resources().List(ctx, &list, resources.WithLabelSelector(OwnedLabel+"="+OwnedValue)); err != nil {
 		return nil, fmt.Errorf("list our namespaces: %w", err)
 	}
 	var names []string
 	for _, ns := range list.Items {
-		names = append(names, ns.Name)
+		if keep(ns) {
+			names = append(names, ns.Name)
+		}
 	}
 	return names, nil
 }
