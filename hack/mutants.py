@@ -34,7 +34,7 @@ MUTANTS = [
     ("flipped cells not flaky", "suites/netpol/record.go",
      "case len(conv.Flipped) > 0:", "case false:", "./suites/netpol", "Converge|Guard"),
     ("ipBlock cells implementation-defined under upstream grading", "suites/netpol/impldefined.go",
-     "return g != GradingUpstream", "return true", "./suites/netpol", "ImplementationDefined"),
+     "return g != GradingUpstream", "return true", "./suites/netpol", "ImplementationDefined|Guard"),
     ("definite cells implementation-defined", "engine/provenance.go",
      "\treturn Definite\n}\n\n// describe", "\treturn PodIPInIPBlock\n}\n\n// describe", "./engine", "Provenance"),
     ("external-only reading keeps pods in ipBlocks", "engine/provenance.go",

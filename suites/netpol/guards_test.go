@@ -12,6 +12,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
@@ -194,5 +196,52 @@ func TestGuardUnsupportedProtocol(t *testing.T) {
 	got := UnsupportedProtocols(c)
 	if _, ok := got[corev1.ProtocolSCTP]; !ok || len(got) != 1 {
 		t.Errorf("unsupported %v, want SCTP only (every SCTP cell unsupported; UDP only partly)", got)
+	}
+}
+
+// TestGuardPluginBlindToPodIPsInIPBlocks simulates a plugin that never matches a pod's IP
+// against an ipBlock: under --grading api its denials of pod cells admitted only by an ipBlock
+// are implementation-defined (and nothing else is), under --grading upstream they fail.
+func TestGuardPluginBlindToPodIPsInIPBlocks(t *testing.T) {
+	t.Parallel()
+	topo := twoPods()
+	topo.Externals = nil
+	// x/a may send only to 10.0.0.0/24, which holds x/b's IP.
+	policies := []networkingv1.NetworkPolicy{{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "x", Name: "to-block"},
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"app": "a"}},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+			Egress:      []networkingv1.NetworkPolicyEgressRule{{To: []networkingv1.NetworkPolicyPeer{{IPBlock: &networkingv1.IPBlock{CIDR: "10.0.0.0/24"}}}}},
+		},
+	}}
+	topo.Pods[0].Labels = map[string]string{"app": "a"}
+	pred, err := engine.Predict(ModelTopology(topo), policies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blind := pred.ExternalOnlyIPBlocks()
+	plugin := fakeRunner{outcome: func(src cases.PeerKey, tg probes.Target) (cases.Outcome, string) {
+		r, err := blind.Result(src, cases.PeerKey(tg.Name), engine.Target{Protocol: tg.Protocol, Port: tg.Port})
+		if err != nil || !r.Verdict.IsAllowed() {
+			return cases.Timeout, ""
+		}
+		return cases.Connected, tg.Expect
+	}}
+	for _, tt := range []struct {
+		grading Grading
+		want    reports.Verdict
+	}{{GradingAPI, reports.ImplementationDefined}, {GradingUpstream, reports.Fail}} {
+		obs := Observe(context.Background(), plugin.run, Batches(topo, time.Second, 1), pred.Peers(), pred.Targets())
+		c, err := Compare(pred, obs, ImplementationDefinedCells(pred, tt.grading))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := StepVerdict(Convergence{Final: c}); got != tt.want {
+			t.Errorf("grading %s: %s (counts %v), want %s", tt.grading, got, c.Counts, tt.want)
+		}
+		if tt.grading == GradingAPI && c.Counts[reports.ClassImplementationDefined] == 0 {
+			t.Errorf("grading api: no implementation-defined cell (counts %v)", c.Counts)
+		}
 	}
 }
