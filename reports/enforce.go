@@ -50,7 +50,7 @@ func (r *Run) Enforcement() EnforceStats {
 // it beside the pass rate, so that implementation-defined cells are never hidden inside it.
 type Judging struct {
 	Grading          string
-	Window           Duration
+	Window, Longest  Duration
 	Enforce          EnforceStats
 	ImplDefinedCells int
 	ImplDefinedCases int
@@ -58,7 +58,7 @@ type Judging struct {
 
 // Judging returns how r judged.
 func (r *Run) Judging() Judging {
-	j := Judging{Grading: r.Options.Grading, Window: r.Options.StabilityWindow, Enforce: r.Enforcement()}
+	j := Judging{Grading: r.Options.Grading, Window: r.Options.StabilityWindow, Longest: r.Options.LongestWindow, Enforce: r.Enforcement()}
 	if j.Grading == "" {
 		j.Grading = "api"
 	}
@@ -84,7 +84,11 @@ func (r *Run) Judging() Judging {
 func (j Judging) String() string {
 	parts := []string{"grading " + j.Grading}
 	if j.Window > 0 {
-		parts = append(parts, "stability window at least "+time.Duration(j.Window).String())
+		w := "stability window at least " + time.Duration(j.Window).String()
+		if j.Longest > 0 {
+			w += ", at most " + time.Duration(j.Longest).String()
+		}
+		parts = append(parts, w)
 	} else {
 		parts = append(parts, "no stability window (a match and one confirming round)")
 	}

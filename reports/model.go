@@ -86,6 +86,8 @@ type Options struct {
 	// StabilityWindow is the least stability window of a step (the window grows with the CNI's
 	// times to enforce, see Step.Window); zero in runs made before windows existed.
 	StabilityWindow Duration `json:"stabilityWindow,omitempty"`
+	// LongestWindow is the longest window the CNI's times to enforce could size.
+	LongestWindow Duration `json:"longestWindow,omitempty"`
 	// Cases are the origins the run selected whole (catalog, generated, own) and Named the cases
 	// it selected by name beside them; Run.Scope reads them with Focus and Labels. Runs made
 	// before they were recorded have neither.

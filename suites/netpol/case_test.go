@@ -172,15 +172,20 @@ func runSteps(ctx SpecContext, c *cases.Case, states []cases.State, n int, real 
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			return rec.Reason
 		}
-		pred, conv, err := suite.CheckGraded(ctx, real, policies, c.Steps[i].Graded, suite.Enforce.Window())
+		table, err := predictedTable(real, policies)
+		if err != nil {
+			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
+			return rec.Reason
+		}
+		changed := !table.Equal(before)
+		before = table
+		pred, conv, err := suite.CheckGraded(ctx, real, policies, c.Steps[i].Graded, suite.Enforce.Window(changed))
 		if err != nil {
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			return rec.Reason
 		}
 		sr := StepRecord(i, st.Name, policies, pred, conv)
-		table := pred.Table()
-		sr.Changed = !table.Equal(before)
-		before = table
+		sr.Changed = changed
 		if sr.Changed && conv.Converged {
 			suite.Enforce.Add(conv.Time)
 		}
@@ -225,6 +230,16 @@ func flipNote(conv Convergence) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%d cells flipped %s after the first match)", len(conv.Flipped), (conv.FlippedAt - conv.Time).Round(time.Millisecond))
+}
+
+// predictedTable is the engine's table for a state, to tell a step that changes the prediction
+// from one that does not before it is checked.
+func predictedTable(topo cases.Topology, policies []networkingv1.NetworkPolicy) (*engine.Table, error) {
+	pred, err := engine.Predict(ModelTopology(topo), policies)
+	if err != nil {
+		return nil, fmt.Errorf("predict: %w", err)
+	}
+	return pred.Table(), nil
 }
 
 func windowNote(w Window) string {

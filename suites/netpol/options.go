@@ -38,6 +38,9 @@ type Options struct {
 	// StabilityWindow is the least time a step's observations must keep matching after its first
 	// match (the window grows with the CNI's times to enforce, see Enforcement).
 	StabilityWindow time.Duration
+	// LongestWindow bounds the window that the CNI's times to enforce size: one slow enforcement
+	// must not make every later step wait twice as long.
+	LongestWindow time.Duration
 }
 
 // DefaultOptions returns the defaults of every option but the cluster ones.
@@ -52,6 +55,7 @@ func DefaultOptions() Options {
 		ProbeBinary:     "/cnpc-probe",
 		Grading:         GradingAPI,
 		StabilityWindow: 2 * time.Second,
+		LongestWindow:   10 * time.Second,
 	}
 }
 

@@ -62,7 +62,7 @@ func NewSuite(ctx context.Context, opts Options) (*Suite, error) {
 	ext := &Externals{Network: opts.DockerNetwork, Image: opts.ProbeImage, Binary: opts.ProbeBinary, Prefix: prefix}
 	why := detectExternals(ctx, opts.DockerNetwork, opts.ProbeImage)
 	return &Suite{Opts: opts, Cluster: c, Nodes: nodes, Routes: routes, Externals: ext, ExternalsOK: why == "", ExternalsWhy: why,
-		Enforce: &Enforcement{Floor: opts.StabilityWindow, Cap: opts.ConvergeTimeout}}, nil
+		Enforce: &Enforcement{Floor: opts.StabilityWindow, Longest: opts.LongestWindow, Cap: opts.ConvergeTimeout}}, nil
 }
 
 // newRunID is a run id unique enough for one cluster: the start time and 4 random bytes.

@@ -53,6 +53,7 @@ func init() {
 	})
 	flag.StringVar(&opts.RunID, "run-id", "", "id that marks this run's namespaces (default: the start time and a random suffix); cleanup deletes only this run's")
 	flag.DurationVar(&opts.StabilityWindow, "stability-window", opts.StabilityWindow, "least time a step must keep matching after its first match (it grows to twice the CNI's p95 time to enforce)")
+	flag.DurationVar(&opts.LongestWindow, "longest-window", opts.LongestWindow, "the longest stability window the CNI's times to enforce may size")
 	flag.StringVar(&opts.DockerNetwork, "docker-network", opts.DockerNetwork, "docker network of the kind nodes, joined by external hosts")
 	flag.StringVar(&origins, "cases", origins, "which cases: catalog, generated, own (the --case-path files), comma-separated, all or none")
 	flag.Func("case-name", "run this catalog or generated case besides --cases (repeatable)", func(v string) error {
@@ -164,7 +165,7 @@ func runHeader(o Options) reports.Run {
 		Tool: reports.Tool{Version: version.Version, Commit: version.Commit},
 		CNI:  reports.CNI{Name: o.CNI, Version: o.CNIVersion, Notes: o.CNINotes},
 		Options: reports.Options{ConvergeTimeout: reports.Duration(o.ConvergeTimeout), ProbeTimeout: reports.Duration(o.ProbeTimeout), Attempts: o.Attempts,
-			Grading: string(o.Grading), StabilityWindow: reports.Duration(o.StabilityWindow)},
+			Grading: string(o.Grading), StabilityWindow: reports.Duration(o.StabilityWindow), LongestWindow: reports.Duration(o.LongestWindow)},
 	}
 }
 
