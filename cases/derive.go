@@ -37,13 +37,8 @@ func (c *Case) DerivedFeatures() []Feature {
 	// SCTP-only upstream contexts grade nothing else).
 	for _, st := range c.Steps {
 		for _, g := range st.Graded {
-			switch g.Protocol {
-			case "TCP":
-				s[FeatureTCP] = true
-			case "UDP":
-				s[FeatureUDP] = true
-			case "SCTP":
-				s[FeatureSCTP] = true
+			if f, ok := ProtocolFeature(g.Protocol); ok {
+				s[f] = true
 			}
 		}
 	}

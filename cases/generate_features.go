@@ -114,13 +114,8 @@ func portFeatures(s featureSet, p networkingv1.NetworkPolicyPort) {
 	if p.Protocol != nil {
 		proto = *p.Protocol
 	}
-	switch proto {
-	case corev1.ProtocolTCP:
-		s[FeatureTCP] = true
-	case corev1.ProtocolUDP:
-		s[FeatureUDP] = true
-	case corev1.ProtocolSCTP:
-		s[FeatureSCTP] = true
+	if f, ok := ProtocolFeature(proto); ok {
+		s[f] = true
 	}
 	switch {
 	case p.Port == nil:
@@ -132,4 +127,17 @@ func portFeatures(s featureSet, p networkingv1.NetworkPolicyPort) {
 	default:
 		s[FeatureNumericPort] = true
 	}
+}
+
+// ProtocolFeature is the feature of the cases that exercise protocol p (tcp, udp, sctp).
+func ProtocolFeature(p corev1.Protocol) (Feature, bool) {
+	switch p {
+	case corev1.ProtocolTCP:
+		return FeatureTCP, true
+	case corev1.ProtocolUDP:
+		return FeatureUDP, true
+	case corev1.ProtocolSCTP:
+		return FeatureSCTP, true
+	}
+	return "", false
 }
