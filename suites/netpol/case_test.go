@@ -172,14 +172,15 @@ func runSteps(ctx SpecContext, c *cases.Case, states []cases.State, n int, real 
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			return rec.Reason
 		}
-		table, err := predictedTable(real, policies)
+		pred, err := Predict(real, policies)
 		if err != nil {
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			return rec.Reason
 		}
+		table := pred.Table()
 		changed := !table.Equal(before)
 		before = table
-		pred, conv, err := suite.CheckGraded(ctx, real, policies, c.Steps[i].Graded, suite.Enforce.Window(changed))
+		conv, err := suite.CheckPredicted(ctx, real, pred, c.Steps[i].Graded, suite.Enforce.Window(changed))
 		if err != nil {
 			rec.Verdict, rec.Reason = reports.Error, fmt.Sprintf("step %d: %v", i+1, err)
 			return rec.Reason
@@ -230,16 +231,6 @@ func flipNote(conv Convergence) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%d cells flipped %s after the first match)", len(conv.Flipped), (conv.FlippedAt - conv.Time).Round(time.Millisecond))
-}
-
-// predictedTable is the engine's table for a state, to tell a step that changes the prediction
-// from one that does not before it is checked.
-func predictedTable(topo cases.Topology, policies []networkingv1.NetworkPolicy) (*engine.Table, error) {
-	pred, err := engine.Predict(ModelTopology(topo), policies)
-	if err != nil {
-		return nil, fmt.Errorf("predict: %w", err)
-	}
-	return pred.Table(), nil
 }
 
 func windowNote(w Window) string {

@@ -145,10 +145,25 @@ func (s *Suite) Check(ctx context.Context, topo cases.Topology, policies []netwo
 // CheckGraded is Check for a step that grades only the targets in graded (cases.Step.Graded; nil
 // grades every target): the other cells are probed and kept as not-graded.
 func (s *Suite) CheckGraded(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, graded []cases.Target, w Window) (*engine.Prediction, Convergence, error) {
+	pred, err := Predict(topo, policies)
+	if err != nil {
+		return nil, Convergence{}, err
+	}
+	conv, err := s.CheckPredicted(ctx, topo, pred, graded, w)
+	return pred, conv, err
+}
+
+// Predict is the engine's prediction for a state of the cluster; topo carries real IPs.
+func Predict(topo cases.Topology, policies []networkingv1.NetworkPolicy) (*engine.Prediction, error) {
 	pred, err := engine.Predict(ModelTopology(topo), policies)
 	if err != nil {
-		return nil, Convergence{}, fmt.Errorf("predict: %w", err)
+		return nil, fmt.Errorf("predict: %w", err)
 	}
+	return pred, nil
+}
+
+// CheckPredicted is CheckGraded for a prediction already made (Predict).
+func (s *Suite) CheckPredicted(ctx context.Context, topo cases.Topology, pred *engine.Prediction, graded []cases.Target, w Window) (Convergence, error) {
 	batches := Batches(topo, s.Opts.ProbeTimeout, s.Opts.Attempts)
 	impl := ImplementationDefinedCells(pred, s.Opts.Grading)
 	roundTimeout := time.Duration(s.Opts.Attempts)*s.Opts.ProbeTimeout + 20*time.Second
@@ -162,7 +177,7 @@ func (s *Suite) CheckGraded(ctx context.Context, topo cases.Topology, policies [
 		}
 		return cmp, cmp.markNotGraded(graded)
 	})
-	return pred, conv, err
+	return conv, err
 }
 
 // ModelTopology is the topology as the engine must see it to agree with the cluster: namespaces
