@@ -37,6 +37,7 @@ type runFlags struct {
 	existing, reuse, keep, quiet         bool
 	convergeTimeout, readyTimeout        time.Duration
 	suiteTimeout, stabilityWindow        time.Duration
+	longestWindow                        time.Duration
 	grading                              string
 	// caseDirs are --case-dir; args the positional arguments (case files or case names).
 	caseDirs, args []string
@@ -117,6 +118,7 @@ func (f *runFlags) define(cmd *cobra.Command) {
 	fs.StringVar(&f.out, "out-dir", "", "output directory (default reports/out/<cni>)")
 	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
 	fs.DurationVar(&f.stabilityWindow, "stability-window", 2*time.Second, "least time a step must keep matching after its first match; it grows to twice the CNI's p95 time to enforce")
+	fs.DurationVar(&f.longestWindow, "longest-window", 10*time.Second, "the longest the stability window may grow with the CNI's times to enforce")
 	fs.StringVar(&f.grading, "grading", "api", "how cells the API leaves to the plugin are judged: api (implementation-defined) or upstream (as the upstream e2e tests: an ipBlock matches pod IPs)")
 	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
 	fs.DurationVar(&f.suiteTimeout, "suite-timeout", 12*time.Hour, "how long the whole suite may run (Ginkgo's own default, 1h, cuts --cases all short)")
@@ -170,6 +172,9 @@ func (f *runFlags) check() error {
 	}
 	if f.stabilityWindow < 0 || f.stabilityWindow > f.convergeTimeout {
 		errs = append(errs, fmt.Errorf("--stability-window: found %s, expected 0 to --converge-timeout", f.stabilityWindow))
+	}
+	if f.longestWindow < f.stabilityWindow {
+		errs = append(errs, fmt.Errorf("--longest-window: found %s, expected at least --stability-window (%s)", f.longestWindow, f.stabilityWindow))
 	}
 	if f.grading != "api" && f.grading != "upstream" {
 		errs = append(errs, fmt.Errorf("--grading: found %q, expected api or upstream", f.grading))

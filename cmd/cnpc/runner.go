@@ -303,6 +303,7 @@ func (r *runner) suiteArgs(version, results string) []string {
 		"--results=" + results,
 		"--converge-timeout=" + r.f.convergeTimeout.String(),
 		"--stability-window=" + r.f.stabilityWindow.String(),
+		"--longest-window=" + r.f.longestWindow.String(),
 		"--grading=" + r.f.grading,
 		"--ginkgo.timeout=" + r.f.suiteTimeout.String(),
 		"--ginkgo.no-color", // Ginkgo writes to a file (runSuite)
