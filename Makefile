@@ -10,6 +10,8 @@ FOCUS ?=
 LABELS ?=
 # CASES=catalog (default: documented + upstream), generated, own, all, or a list (catalog,own).
 CASES ?=
+# LANES=n: how many cases run at once (default: cnpc run's, 4); LANES=1 runs them one by one.
+LANES ?=
 # CASE_DIR=dir (or several, space-separated): your own case files; alone they run without the
 # catalog, CASES=catalog,own runs both.
 CASE_DIR ?=
@@ -28,7 +30,7 @@ $(error usage: make conformance CNI=<kube-router|kube-router-nofw|flannel|calico
 endif
 endif
 
-.PHONY: help build test test-deps lint bench probe-image images conformance publish matrix report-screenshot clean mutants
+.PHONY: help build test test-deps lint bench bench-conformance probe-image images conformance publish matrix report-screenshot clean mutants
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
@@ -57,12 +59,16 @@ bench: ## run the benchmarks (engine predict, probe batches)
 probe-image: ## build the probe image (FROM scratch, static binary)
 	@./hack/probe-image.sh
 
+bench-conformance: build probe-image ## time CASES (default the catalog) with 1 lane and LANES (default 4) against CNI (default kube-router), and compare
+	$(GO) test -c -ldflags '$(LDFLAGS)' -o bin/netpol.test ./suites/netpol
+	./hack/bench-conformance.sh '$(or $(CNI),kube-router)' '$(or $(LANES),4)' '$(or $(CASES),catalog)' '$(PROBE_IMAGE)' $(RUN_ARGS)
+
 images: build ## build CNI=<name>'s node image, CNI images and manifest from source (conformance does it too)
 	./bin/cnpc build --cni "$(CNI)"
 
 conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
 	$(GO) test -c -ldflags '$(LDFLAGS)' -o bin/netpol.test ./suites/netpol
-	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(foreach d,$(CASE_DIR),--case-dir '$(d)') $(if $(KEEP),--keep) $(RUN_ARGS)
+	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(foreach d,$(CASE_DIR),--case-dir '$(d)') $(if $(LANES),--lanes '$(LANES)') $(if $(KEEP),--keep) $(RUN_ARGS)
 
 publish: build ## copy the real run in reports/out/<CNI> to reports/published/<CNI> and remake the matrix
 	@test -n "$(CNI)" || { echo "usage: make publish CNI=<profile>"; exit 2; }

@@ -12,6 +12,14 @@ import tempfile
 
 # (name, file, text to replace, replacement, packages, test regexp)
 MUTANTS = [
+    ("lane namespace selectors keep the case's names", "suites/netpol/lanes.go",
+     "\tl.labelValues(sel.MatchLabels)\n", "\n", "./suites/netpol", "Lane"),
+    ("lane probes expect the case's identities", "suites/netpol/suite.go",
+     "b.Targets[i].Expect = l.Peer(cases.PeerKey(b.Targets[i].Expect)).String()", "b.Targets[i].Expect = b.Targets[i].Expect",
+     "./suites/netpol", "Lane"),
+    ("lane answers kept under the lane's names", "suites/netpol/lanes.go",
+     "\t\tif o, ok := l.Original(k); ok {\n\t\t\tout[o] = v", "\t\tif _, ok := l.Original(k); ok {\n\t\t\tout[k] = v",
+     "./suites/netpol", "Lane"),
     ("exec failure read as timeout", "suites/netpol/observe.go",
      'Outcome: cases.Error, Error: fmt.Sprintf("probe from', 'Outcome: cases.Timeout, Error: fmt.Sprintf("probe from',
      "./suites/netpol", "Guard"),

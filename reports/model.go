@@ -88,6 +88,9 @@ type Options struct {
 	StabilityWindow Duration `json:"stabilityWindow,omitempty"`
 	// LongestWindow is the longest window the CNI's times to enforce could size.
 	LongestWindow Duration `json:"longestWindow,omitempty"`
+	// Lanes is how many cases ran at once, each in its own copy of its namespaces (0: one, a run
+	// made before lanes).
+	Lanes int `json:"lanes,omitempty"`
 	// Cases are the origins the run selected whole (catalog, generated, own) and Named the cases
 	// it selected by name beside them; Run.Scope reads them with Focus and Labels. Runs made
 	// before they were recorded have neither.
@@ -116,7 +119,9 @@ type Case struct {
 	// another IP, system pods (the CNI's agents among them) restarted, replaced or new.
 	Attempts    int      `json:"attempts,omitempty"`
 	Disruptions []string `json:"disruptions,omitempty"`
-	Steps       []Step   `json:"steps"`
+	// Lane is the lane the case ran in: 0 in its own namespaces, k in copies named <ns>-lane<k>.
+	Lane  int    `json:"lane,omitempty"`
+	Steps []Step `json:"steps"`
 }
 
 // Step is the result of one step of a case: what was in force, and every probed cell.

@@ -18,6 +18,8 @@ type Scope struct {
 	Focus, Labels                 string
 	ConvergeTimeout, ProbeTimeout Duration
 	Attempts                      int
+	// Lanes is how many cases ran at once (0 and 1: one after another).
+	Lanes int
 	// NeverRan counts the selected cases that have no verdict because the suite stopped first.
 	NeverRan int
 }
@@ -32,7 +34,7 @@ const neverRanPrefix = "never ran"
 // that encoding is read back, so those runs compare with today's.
 func (r *Run) Scope() Scope {
 	s := Scope{Cases: strings.Join(r.Options.Cases, ", "), Named: r.Options.Named, Focus: r.Options.Focus, Labels: r.Options.Labels,
-		ConvergeTimeout: r.Options.ConvergeTimeout, ProbeTimeout: r.Options.ProbeTimeout, Attempts: r.Options.Attempts}
+		ConvergeTimeout: r.Options.ConvergeTimeout, ProbeTimeout: r.Options.ProbeTimeout, Attempts: r.Options.Attempts, Lanes: r.Options.Lanes}
 	if s.Cases == "" && len(s.Named) == 0 {
 		s.Cases, s.Labels = legacyCases(s.Labels)
 	}
@@ -92,12 +94,17 @@ func (s Scope) Rows() []ScopeRow {
 	if len(s.Named) > 0 {
 		rows = append(rows, ScopeRow{"cases by name", strings.Join(s.Named, ", ")})
 	}
-	return append(rows,
+	rows = append(rows,
 		ScopeRow{"focus", orNone(s.Focus)},
 		ScopeRow{"labels", orNone(s.Labels)},
 		ScopeRow{"converge timeout", s.ConvergeTimeout.String()},
 		ScopeRow{"probe timeout", fmt.Sprintf("%s, %d attempts", s.ProbeTimeout, s.Attempts)},
 	)
+	if s.Lanes > 1 {
+		// Only a run with lanes says so: its cases ran side by side, each in its own namespaces.
+		rows = append(rows, ScopeRow{"lanes", fmt.Sprintf("%d (cases side by side, each in its own copy of its namespaces)", s.Lanes)})
+	}
+	return rows
 }
 
 // Line is the scope on one line: "cases catalog · focus none · ...".

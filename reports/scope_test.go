@@ -34,6 +34,8 @@ func TestScope(t *testing.T) {
 			"cases generated · focus none · labels sctp || udp · converge timeout 30s · probe timeout 1s, 1 attempts", "cases generated; labels sctp || udp"},
 		{"an old run without a selection", with(func(o *Options) { o.Focus = "^upstream-" }), nil,
 			"cases not recorded · focus ^upstream- · labels none · converge timeout 30s · probe timeout 1s, 1 attempts", "focus ^upstream-"},
+		{"side by side in 4 lanes", with(func(o *Options) { o.Cases = []string{"catalog"}; o.Lanes = 4 }), nil,
+			"cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 1 attempts · lanes 4 (cases side by side, each in its own copy of its namespaces)", ""},
 		{"cut short", with(func(o *Options) { o.Cases = []string{"catalog"} }),
 			[]Case{{Name: "a", Verdict: Pass}, {Name: "b", Verdict: Error, Reason: "never ran: the suite stopped before it"}, {Name: "c", Verdict: Error, Reason: "set up: boom"}},
 			"cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 1 attempts", "1 cases never ran"},

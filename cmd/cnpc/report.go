@@ -16,7 +16,8 @@ func init() { register(newReportCommand) }
 const reportUsage = `usage:
   cnpc report RESULTS.json [-o json|junit|markdown|html] [--out-file FILE]   one format (default markdown, to stdout)
   cnpc report RESULTS.json --out-dir DIR                                     every format: results.json junit.xml summary.md report.html
-  cnpc report matrix RESULTS.json... [-o markdown|html] [--out-file FILE]    support matrix: features x CNIs`
+  cnpc report matrix RESULTS.json... [-o markdown|html] [--out-file FILE]    support matrix: features x CNIs
+  cnpc report compare A.json B.json                                          verdicts case by case, and the suites' times`
 
 // reportFlags are the flags of `cnpc report`.
 type reportFlags struct {
@@ -58,7 +59,7 @@ features x CNIs.`,
 	fl.IntVar(&f.markdownLimit, "markdown-limit", reports.DefaultMarkdownLimit, "cap of the Markdown summary in bytes; failing cases beyond it are named, not shown")
 	alias(cmd, "format", "output")
 	alias(cmd, "out", "out-file")
-	cmd.AddCommand(newReportMatrixCommand(s))
+	cmd.AddCommand(newReportMatrixCommand(s), newReportCompareCommand(s))
 	return cmd
 }
 
@@ -163,4 +164,38 @@ func writeOutput(out string, s streams, write func(io.Writer) error) error {
 		return envError(fmt.Errorf("write %s: %w", out, err))
 	}
 	return nil
+}
+
+func newReportCompareCommand(s streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "compare A.json B.json",
+		Short: "compare two runs case by case: changed verdicts, cases only one has, suite times",
+		Long: `Compare reads the results files of two runs and lists every case whose verdict differs, every case
+only one of them has, and both suites' times with their ratio (A / B). It exits 1 when the
+runs disagree: use it to check that two consecutive runs, or a run with one lane and one with
+several, gave the same verdicts.`,
+		Example: `  cnpc report compare reports/out/lanes1/results.json reports/out/lanes4/results.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageErrorf("report compare: expected two results files, found %d arguments\n%s", len(args), reportUsage)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, errA := reports.Read(args[0])
+			b, errB := reports.Read(args[1])
+			if err := errors.Join(errA, errB); err != nil {
+				return inputError(err)
+			}
+			cmp := reports.Compare(a, b, "A", "B")
+			fmt.Fprintf(s.Out, "A = %s\nB = %s\n", args[0], args[1])
+			if err := cmp.Write(s.Out); err != nil {
+				return envError(err)
+			}
+			if !cmp.Agree() {
+				return mismatchError(fmt.Errorf("the runs disagree: %d verdicts changed, %d cases only in A, %d only in B", len(cmp.Changed), len(cmp.OnlyA), len(cmp.OnlyB)))
+			}
+			return nil
+		},
+	}
 }

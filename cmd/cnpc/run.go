@@ -32,7 +32,7 @@ type runFlags struct {
 	kubeconfig, focus, labels, suite     string
 	cases, from, cacheDir                string
 	out                                  string
-	workers, verbosity                   int
+	workers, verbosity, lanes            int
 	manifests, loadImages                []string
 	existing, reuse, keep, quiet         bool
 	convergeTimeout, readyTimeout        time.Duration
@@ -118,6 +118,7 @@ func (f *runFlags) define(cmd *cobra.Command) {
 	fs.StringVar(&f.out, "out-dir", "", "output directory (default reports/out/<cni>)")
 	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
 	fs.DurationVar(&f.stabilityWindow, "stability-window", 2*time.Second, "least time a step must keep matching after its first match; it grows to twice the CNI's p95 time to enforce")
+	fs.IntVar(&f.lanes, "lanes", defaultLanes, "how many cases run at once, each in its own copy of its namespaces (1: one after another, in the cases' own namespaces)")
 	fs.DurationVar(&f.longestWindow, "longest-window", 10*time.Second, "the longest the stability window may grow with the CNI's times to enforce")
 	fs.StringVar(&f.grading, "grading", "api", "how cells the API leaves to the plugin are judged: api (implementation-defined) or upstream (as the upstream e2e tests: an ipBlock matches pod IPs)")
 	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
@@ -175,6 +176,9 @@ func (f *runFlags) check() error {
 	}
 	if f.longestWindow < f.stabilityWindow {
 		errs = append(errs, fmt.Errorf("--longest-window: found %s, expected at least --stability-window (%s)", f.longestWindow, f.stabilityWindow))
+	}
+	if f.lanes < 1 || f.lanes > maxLanes {
+		errs = append(errs, fmt.Errorf("--lanes: found %d, expected 1 to %d", f.lanes, maxLanes))
 	}
 	if f.grading != "api" && f.grading != "upstream" {
 		errs = append(errs, fmt.Errorf("--grading: found %q, expected api or upstream", f.grading))
@@ -336,3 +340,10 @@ func plainGinkgoError(err error) string {
 	msg := strings.ReplaceAll(strings.TrimSpace(ginkgoMarkup.ReplaceAllString(ge.Message, "")), "\n", ": ")
 	return ge.Heading + ": " + msg
 }
+
+// defaultLanes and maxLanes are the suite's (suites/netpol DefaultLanes, MaxLanes; cmd may not
+// import suites): 4 lanes is what 2 cores held well here, measured with kube-router (README.md).
+const (
+	defaultLanes = 4
+	maxLanes     = 16
+)

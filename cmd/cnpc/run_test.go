@@ -69,7 +69,7 @@ func TestRunFlagDefaults(t *testing.T) {
 
 func TestSuiteArgs(t *testing.T) {
 	t.Parallel()
-	f, err := parseRunFlags([]string{"--cni", "kube-router", "--focus", "deny", "--labels", "egress && !sctp", "--converge-timeout", "45s", "--out-dir", "o"}, streams{Err: &bytes.Buffer{}})
+	f, err := parseRunFlags([]string{"--cni", "kube-router", "--focus", "deny", "--labels", "egress && !sctp", "--converge-timeout", "45s", "--out-dir", "o", "--lanes", "2"}, streams{Err: &bytes.Buffer{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestSuiteArgs(t *testing.T) {
 	}
 	want := []string{
 		"--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router", "--cni-version=v1.3.2",
-		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s", "--stability-window=2s", "--longest-window=10s", "--grading=api", "--ginkgo.timeout=12h0m0s", "--ginkgo.no-color",
+		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s", "--stability-window=2s", "--longest-window=10s", "--grading=api", "--lanes=2", "--ginkgo.timeout=12h0m0s", "--ginkgo.no-color",
 		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--cases=catalog", "--focus=deny", "--ginkgo.label-filter=egress && !sctp",
 	}
 	if diff := cmp.Diff(want, r.suiteArgs("v1.3.2", filepath.Join("o", "results.json"))); diff != "" {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -305,6 +306,7 @@ func (r *runner) suiteArgs(version, results string) []string {
 		"--stability-window=" + r.f.stabilityWindow.String(),
 		"--longest-window=" + r.f.longestWindow.String(),
 		"--grading=" + r.f.grading,
+		"--lanes=" + strconv.Itoa(r.f.lanes),
 		"--ginkgo.timeout=" + r.f.suiteTimeout.String(),
 		"--ginkgo.no-color", // Ginkgo writes to a file (runSuite)
 		// Ginkgo's own report keeps suite-level failures (a failed BeforeSuite has no case);

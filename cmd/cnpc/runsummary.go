@@ -17,7 +17,11 @@ const maxListed = 15
 // one line per feature, and the failing cases.
 func writeSummary(w io.Writer, run *reports.Run, sum reports.Summary, total time.Duration) error {
 	b := bufio.NewWriter(w)
-	fmt.Fprintf(b, "cnpc run: %s, %d cases in %s\n", run.CNI, sum.Counts.Total(), total.Round(time.Second))
+	lanes := ""
+	if run.Options.Lanes > 1 {
+		lanes = fmt.Sprintf(" (%d lanes)", run.Options.Lanes)
+	}
+	fmt.Fprintf(b, "cnpc run: %s, %d cases in %s%s; the suite %s\n", run.CNI, sum.Counts.Total(), total.Round(time.Second), lanes, run.End.Sub(run.Start).Round(time.Second))
 	fmt.Fprintf(b, "  %s\n", countsLine(sum.Counts))
 	if rate, ok := sum.Counts.PassRate(); ok {
 		fmt.Fprintf(b, "  pass rate %.1f%% of %d judged cases\n", 100*rate, sum.Counts.Judged())

@@ -33,12 +33,14 @@ func summaryRun(verdicts ...reports.Verdict) *reports.Run {
 func TestWriteSummary(t *testing.T) {
 	t.Parallel()
 	run := summaryRun(reports.Pass, reports.Fail, reports.Pass, reports.Unsupported)
+	run.End = run.Start.Add(70 * time.Second)
+	run.Options.Lanes = 4
 	var b bytes.Buffer
 	if err := writeSummary(&b, run, reports.Summarize(run), 83*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	// Steps converge in 100ms; 200,300ms; 300,400,500ms; 400..700ms: ten values, median 400ms.
-	want := `cnpc run: kube-router@v1.3.2, 4 cases in 1m23s
+	want := `cnpc run: kube-router@v1.3.2, 4 cases in 1m23s (4 lanes); the suite 1m10s
   pass 2  fail 1  unsupported 1  
   pass rate 66.7% of 3 judged cases
   10 steps, median time to converge 400ms

@@ -134,3 +134,12 @@ func namespaceNames(cs []*cases.Case) []string {
 	sort.Strings(out)
 	return out
 }
+
+// caseLabels are the Ginkgo labels of a case: its features and a user's free labels.
+func caseLabels(c *cases.Case) []string {
+	labels := append([]string(nil), c.Labels...) // a user's free labels
+	for _, f := range c.Features {
+		labels = append(labels, string(f))
+	}
+	return labels
+}

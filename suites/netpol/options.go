@@ -41,7 +41,16 @@ type Options struct {
 	// LongestWindow bounds the window that the CNI's times to enforce size: one slow enforcement
 	// must not make every later step wait twice as long.
 	LongestWindow time.Duration
+	// Lanes is how many cases run at once, each in its own copy of its namespaces (LaneNames).
+	Lanes int
 }
+
+// DefaultLanes is how many lanes a run has unless told: what 2 cores held well here (measured
+// with kube-router, see README.md). MaxLanes bounds the flag.
+const (
+	DefaultLanes = 4
+	MaxLanes     = 16
+)
 
 // DefaultOptions returns the defaults of every option but the cluster ones.
 func DefaultOptions() Options {
@@ -56,6 +65,7 @@ func DefaultOptions() Options {
 		Grading:         GradingAPI,
 		StabilityWindow: 2 * time.Second,
 		LongestWindow:   10 * time.Second,
+		Lanes:           DefaultLanes,
 	}
 }
 
@@ -79,6 +89,9 @@ func (o Options) Validate() error {
 	}
 	if o.StabilityWindow < 0 || o.StabilityWindow > o.ConvergeTimeout {
 		errs = append(errs, fmt.Errorf("--stability-window: found %s, expected 0 to --converge-timeout", o.StabilityWindow))
+	}
+	if o.Lanes < 1 || o.Lanes > MaxLanes {
+		errs = append(errs, fmt.Errorf("--lanes: found %d, expected 1 to %d", o.Lanes, MaxLanes))
 	}
 	if _, err := ParseGrading(string(o.Grading)); err != nil {
 		errs = append(errs, err)

@@ -4,7 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"slices"
+	"sort"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
+	"github.com/cnpc-dev/cnpc/probes"
 )
 
 // Suite is everything a run shares between cases: options, the cluster, its nodes, and the
@@ -28,10 +33,9 @@ type Suite struct {
 	// Unsupported lists the protocols this cluster cannot probe, with the reason (set from the
 	// standard baseline).
 	Unsupported map[corev1.Protocol]string
-	// Enforce records the CNI's times to enforce and sizes the steps' stability windows.
+	// Enforce records the CNI's times to enforce and sizes the steps' stability windows. Every
+	// lane adds to it and reads it.
 	Enforce *Enforcement
-	// ports moves the probes' UDP source ports on every round.
-	ports SourcePorts
 }
 
 // NewSuite connects to the cluster and reads what the run needs from it.
@@ -80,25 +84,71 @@ func (s *Suite) run(ctx context.Context, src cases.PeerKey, stdin []byte) (ExecR
 	return s.Externals.Run(ctx, src, stdin)
 }
 
-// SetUp makes the cluster hold topo (namespaces, pods, external hosts) and returns it with the real
-// IPs in place of the case's prediction IPs.
-func (s *Suite) SetUp(ctx context.Context, topo cases.Topology) (cases.Topology, error) {
-	extIPs, err := s.Externals.Start(ctx, topo.Externals, s.Routes)
+// Lane is where one case runs at a time: a copy of the cases' namespaces and external hosts
+// (LaneNames), probed with its own UDP source ports. Its methods take and return topologies,
+// policies and peers under the case's own names; the cluster sees the lane's.
+type Lane struct {
+	LaneNames
+	s *Suite
+	// ports moves the probes' UDP source ports on every round. A 5-tuple holds the source IP, so
+	// lanes never share one, and each counts on its own.
+	ports SourcePorts
+
+	mu sync.Mutex
+	// used holds every namespace of the cluster this lane has set up, for its reset between cases.
+	used map[string]bool
+}
+
+// NewLanes returns the suite's n lanes, lane 0 first.
+func (s *Suite) NewLanes(n int) []*Lane {
+	out := make([]*Lane, n)
+	for k := range out {
+		out[k] = &Lane{LaneNames: LaneNames(k), s: s, used: map[string]bool{}}
+	}
+	return out
+}
+
+// run is the suite's runner for the lane's copy of src.
+func (l *Lane) run(ctx context.Context, src cases.PeerKey, stdin []byte) (ExecResult, error) {
+	return l.s.run(ctx, l.Peer(src), stdin)
+}
+
+// reconcile is ReconcileTopology for the lane's copy of topo; it returns the pods' IPs by the
+// case's own keys.
+func (l *Lane) reconcile(ctx context.Context, lt cases.Topology) (map[cases.PeerKey]string, error) {
+	l.mu.Lock()
+	for _, ns := range lt.Namespaces {
+		l.used[ns.Name] = true
+	}
+	l.mu.Unlock()
+	s := l.s
+	ips, err := s.Cluster.ReconcileTopology(ctx, lt, s.Opts.ProbeImage, s.Nodes, s.Opts.ReadyTimeout)
+	if err != nil {
+		return nil, err
+	}
+	return l.originals(ips), nil
+}
+
+// SetUp makes the cluster hold topo (namespaces, pods, external hosts) in the lane and returns it
+// with the real IPs in place of the case's prediction IPs.
+func (l *Lane) SetUp(ctx context.Context, topo cases.Topology) (cases.Topology, error) {
+	lt := l.Topology(topo)
+	extIPs, err := l.s.Externals.Start(ctx, lt.Externals, l.s.Routes)
 	if err != nil {
 		return cases.Topology{}, err
 	}
-	podIPs, err := s.Cluster.ReconcileTopology(ctx, topo, s.Opts.ProbeImage, s.Nodes, s.Opts.ReadyTimeout)
+	podIPs, err := l.reconcile(ctx, lt)
 	if err != nil {
 		return cases.Topology{}, err
 	}
-	if err := s.routePods(ctx, topo); err != nil {
+	if err := l.s.routePods(ctx, lt); err != nil {
 		return cases.Topology{}, err
 	}
-	return withIPs(topo, podIPs, extIPs), nil
+	return withIPs(topo, podIPs, l.originals(extIPs)), nil
 }
 
 // routePods gives the topology's external hosts a route to each of its pods through the pod's
-// node (see PodIPRoutes).
+// node (see PodIPRoutes); topo is under the cluster's names.
 func (s *Suite) routePods(ctx context.Context, topo cases.Topology) error {
 	if len(topo.Externals) == 0 {
 		return nil
@@ -110,26 +160,57 @@ func (s *Suite) routePods(ctx context.Context, topo cases.Topology) error {
 	return s.Externals.Route(ctx, topo.Externals, routes)
 }
 
+// EnsurePolicies makes the policies of the lane's copy of namespaces exactly want (under the
+// case's names).
+func (l *Lane) EnsurePolicies(ctx context.Context, namespaces []cases.Namespace, want []networkingv1.NetworkPolicy) error {
+	lt := l.Topology(cases.Topology{Namespaces: namespaces})
+	return l.s.Cluster.EnsurePolicies(ctx, lt.Namespaces, l.Policies(want))
+}
+
+// Reset deletes every policy in the namespaces the lane has set up and stops the external hosts
+// of topo: the reset between two cases of one lane.
+func (l *Lane) Reset(ctx context.Context, topo cases.Topology) error {
+	stopErr := l.s.Externals.Stop(ctx, l.Topology(topo).Externals)
+	l.mu.Lock()
+	var namespaces []cases.Namespace
+	for ns := range l.used {
+		namespaces = append(namespaces, cases.Namespace{Name: ns})
+	}
+	l.mu.Unlock()
+	sort.Slice(namespaces, func(i, j int) bool { return namespaces[i].Name < namespaces[j].Name })
+	return errors.Join(stopErr, l.s.Cluster.EnsurePolicies(ctx, namespaces, nil))
+}
+
+// Snapshot is Cluster.Snapshot with the lane's copies of the probe pods.
+func (l *Lane) Snapshot(ctx context.Context, probes []cases.PeerKey) (ClusterState, error) {
+	renamed := make([]cases.PeerKey, len(probes))
+	for i, k := range probes {
+		renamed[i] = l.Peer(k)
+	}
+	return l.s.Cluster.Snapshot(ctx, renamed)
+}
+
 // Apply makes the cluster hold one state of a case: its topology (labels, pods) first, then
 // exactly the policies policiesFor returns for the peers' real IPs, new pods included. ips holds
 // the real IPs known so far and gains those of new pods. It returns the topology with real IPs
-// and the policies applied.
-func (s *Suite) Apply(ctx context.Context, topo cases.Topology, ips map[cases.PeerKey]string, policiesFor func(map[cases.PeerKey]string) ([]networkingv1.NetworkPolicy, error)) (cases.Topology, []networkingv1.NetworkPolicy, error) {
-	podIPs, err := s.Cluster.ReconcileTopology(ctx, topo, s.Opts.ProbeImage, s.Nodes, s.Opts.ReadyTimeout)
+// and the policies applied (under the case's names, as the engine predicts them).
+func (l *Lane) Apply(ctx context.Context, topo cases.Topology, ips map[cases.PeerKey]string, policiesFor func(map[cases.PeerKey]string) ([]networkingv1.NetworkPolicy, error)) (cases.Topology, []networkingv1.NetworkPolicy, error) {
+	lt := l.Topology(topo)
+	podIPs, err := l.reconcile(ctx, lt)
 	if err != nil {
 		return cases.Topology{}, nil, err
 	}
 	for k, ip := range podIPs {
 		ips[k] = ip
 	}
-	if err := s.routePods(ctx, topo); err != nil {
+	if err := l.s.routePods(ctx, lt); err != nil {
 		return cases.Topology{}, nil, err
 	}
 	policies, err := policiesFor(ips)
 	if err != nil {
 		return cases.Topology{}, nil, fmt.Errorf("bind the case to the real IPs: %w", err)
 	}
-	if err := s.Cluster.EnsurePolicies(ctx, topo.Namespaces, policies); err != nil {
+	if err := l.EnsurePolicies(ctx, topo.Namespaces, policies); err != nil {
 		return cases.Topology{}, nil, err
 	}
 	return withIPs(topo, ips, ips), policies, nil
@@ -138,18 +219,18 @@ func (s *Suite) Apply(ctx context.Context, topo cases.Topology, ips map[cases.Pe
 // Check predicts the state with the engine and polls probe rounds until the cluster matches or
 // the convergence deadline passes, then holds it to the stability window w. topo must carry
 // real IPs.
-func (s *Suite) Check(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, w Window) (*engine.Prediction, Convergence, error) {
-	return s.CheckGraded(ctx, topo, policies, nil, w)
+func (l *Lane) Check(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, w Window) (*engine.Prediction, Convergence, error) {
+	return l.CheckGraded(ctx, topo, policies, nil, w)
 }
 
 // CheckGraded is Check for a step that grades only the targets in graded (cases.Step.Graded; nil
 // grades every target): the other cells are probed and kept as not-graded.
-func (s *Suite) CheckGraded(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, graded []cases.Target, w Window) (*engine.Prediction, Convergence, error) {
+func (l *Lane) CheckGraded(ctx context.Context, topo cases.Topology, policies []networkingv1.NetworkPolicy, graded []cases.Target, w Window) (*engine.Prediction, Convergence, error) {
 	pred, err := Predict(topo, policies)
 	if err != nil {
 		return nil, Convergence{}, err
 	}
-	conv, err := s.CheckPredicted(ctx, topo, pred, graded, w)
+	conv, err := l.CheckPredicted(ctx, topo, pred, graded, w)
 	return pred, conv, err
 }
 
@@ -163,14 +244,15 @@ func Predict(topo cases.Topology, policies []networkingv1.NetworkPolicy) (*engin
 }
 
 // CheckPredicted is CheckGraded for a prediction already made (Predict).
-func (s *Suite) CheckPredicted(ctx context.Context, topo cases.Topology, pred *engine.Prediction, graded []cases.Target, w Window) (Convergence, error) {
-	batches := Batches(topo, s.Opts.ProbeTimeout, s.Opts.Attempts)
+func (l *Lane) CheckPredicted(ctx context.Context, topo cases.Topology, pred *engine.Prediction, graded []cases.Target, w Window) (Convergence, error) {
+	s := l.s
+	batches := l.expect(Batches(topo, s.Opts.ProbeTimeout, s.Opts.Attempts))
 	impl := ImplementationDefinedCells(pred, s.Opts.Grading)
 	roundTimeout := time.Duration(s.Opts.Attempts)*s.Opts.ProbeTimeout + 20*time.Second
 	conv, err := Converge(ctx, s.Opts.ConvergeTimeout, w, func(ctx context.Context) (*Comparison, error) {
 		rctx, cancel := context.WithTimeout(ctx, roundTimeout)
 		defer cancel()
-		obs := Observe(rctx, s.run, s.ports.WithSourcePorts(batches), pred.Peers(), pred.Targets())
+		obs := Observe(rctx, l.run, l.ports.WithSourcePorts(batches), pred.Peers(), pred.Targets())
 		cmp, err := Compare(pred, obs, impl)
 		if err != nil {
 			return nil, err
@@ -178,6 +260,23 @@ func (s *Suite) CheckPredicted(ctx context.Context, topo cases.Topology, pred *e
 		return cmp, cmp.markNotGraded(graded)
 	})
 	return conv, err
+}
+
+// expect makes every target of batches expect the identity of the lane's copy of its peer. The
+// targets keep the case's names, which the prober echoes back and the tables are keyed by.
+func (l *Lane) expect(batches map[cases.PeerKey]probes.Batch) map[cases.PeerKey]probes.Batch {
+	if l.LaneNames == 0 {
+		return batches
+	}
+	out := make(map[cases.PeerKey]probes.Batch, len(batches))
+	for k, b := range batches {
+		b.Targets = slices.Clone(b.Targets)
+		for i := range b.Targets {
+			b.Targets[i].Expect = l.Peer(cases.PeerKey(b.Targets[i].Expect)).String()
+		}
+		out[k] = b
+	}
+	return out
 }
 
 // ModelTopology is the topology as the engine must see it to agree with the cluster: namespaces

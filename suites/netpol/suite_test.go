@@ -1,6 +1,7 @@
 package netpol
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -54,6 +55,7 @@ func init() {
 	flag.StringVar(&opts.RunID, "run-id", "", "id that marks this run's namespaces (default: the start time and a random suffix); cleanup deletes only this run's")
 	flag.DurationVar(&opts.StabilityWindow, "stability-window", opts.StabilityWindow, "least time a step must keep matching after its first match (it grows to twice the CNI's p95 time to enforce)")
 	flag.DurationVar(&opts.LongestWindow, "longest-window", opts.LongestWindow, "the longest stability window the CNI's times to enforce may size")
+	flag.IntVar(&opts.Lanes, "lanes", opts.Lanes, "how many cases run side by side, each in its own copy of its namespaces")
 	flag.StringVar(&opts.DockerNetwork, "docker-network", opts.DockerNetwork, "docker network of the kind nodes, joined by external hosts")
 	flag.StringVar(&origins, "cases", origins, "which cases: catalog, generated, own (the --case-path files), comma-separated, all or none")
 	flag.Func("case-name", "run this catalog or generated case besides --cases (repeatable)", func(v string) error {
@@ -75,6 +77,9 @@ var (
 	// BeforeSuite. selected is what the flags choose of them and of the user's cases.
 	catalog, generated, catalogErr = builtinCases()
 	selected                       []*cases.Case
+	// registered are the cases with a spec; schedule runs those Ginkgo will run on the lanes.
+	registered []*cases.Case
+	schedule   *Schedule
 )
 
 func TestNetpol(t *testing.T) {
@@ -91,7 +96,7 @@ func TestNetpol(t *testing.T) {
 	// A dry run (--ginkgo.dry-run) runs no node, so it needs no cluster: cnpc run uses one to
 	// learn which cases its filters select before it creates anything.
 	if sc, _ := GinkgoConfiguration(); sc.DryRun {
-		registerCases(selected, re)
+		registered = registerCases(selected, re)
 		RunSpecs(t, "cnpc NetworkPolicy conformance")
 		return
 	}
@@ -102,7 +107,7 @@ func TestNetpol(t *testing.T) {
 		t.Skip("suites/netpol is an integration suite: skipped with -short")
 	}
 	RegisterFailHandler(Fail)
-	registerCases(selected, re)
+	registered = registerCases(selected, re)
 	RunSpecs(t, "cnpc NetworkPolicy conformance")
 }
 
@@ -117,8 +122,12 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	suite, err = NewSuite(ctx, opts)
 	Expect(err).NotTo(HaveOccurred())
 	fmt.Fprintf(GinkgoWriter, "nodes %v, pod routes %v\n", suite.Nodes, suite.Routes)
+	sc, _ := GinkgoConfiguration()
+	run, err := scheduled(registered, sc, opts.Lanes)
+	Expect(err).NotTo(HaveOccurred())
 	By("checking that our namespace names are free or ours")
-	Expect(suite.Cluster.CheckOwnership(ctx, namespaceNames(selected))).To(Succeed())
+	Expect(CheckLaneNames(opts.Lanes, namespaceNames(run), externalNames(run))).To(Succeed())
+	Expect(suite.Cluster.CheckOwnership(ctx, laneNamespaceNames(opts.Lanes, run))).To(Succeed())
 	header := runHeader(opts)
 	header.RunID = suite.Cluster.RunID
 	results, err = NewResults(opts.Results, header)
@@ -126,17 +135,19 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	info, err := suite.Cluster.Info(ctx)
 	Expect(err).NotTo(HaveOccurred())
 	results.SetCluster(info)
-	sc, _ := GinkgoConfiguration()
 	results.SetFilters(focus, sc.LabelFilter, selection)
 	if !suite.ExternalsOK {
 		fmt.Fprintf(GinkgoWriter, "external hosts unsupported here: %s\n", suite.ExternalsWhy)
 	}
+	By("deleting the policies that earlier runs left in our namespaces")
+	Expect(suite.Cluster.DeleteAllPolicies(ctx)).To(Succeed())
 	By("creating the standard topology and checking the baseline")
+	lanes := suite.NewLanes(opts.Lanes)
 	std := cases.Standard()
-	real, err := suite.SetUp(ctx, std)
+	real, err := lanes[0].SetUp(ctx, std)
 	Expect(err).NotTo(HaveOccurred(), "set up the standard topology")
-	Expect(suite.Cluster.EnsurePolicies(ctx, std.Namespaces, nil)).To(Succeed())
-	pred, conv, err := suite.Check(ctx, real, nil, Window{})
+	Expect(lanes[0].EnsurePolicies(ctx, std.Namespaces, nil)).To(Succeed())
+	pred, conv, err := lanes[0].Check(ctx, real, nil, Window{})
 	Expect(err).NotTo(HaveOccurred())
 	if v := StepVerdict(conv); v != reports.Pass && v != reports.ImplementationDefined {
 		Fail(FailureText("cluster not healthy: with no policy every pod must reach every other", pred, conv))
@@ -145,11 +156,25 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	unsupported := describeUnsupported(suite.Unsupported)
 	results.SetUnsupported(unsupported)
 	prog.printf("baseline: %d probes, %d polls, converged in %s%s\n", len(conv.Final.Cells), conv.Polls, conv.Time.Round(time.Millisecond), unsupportedNote(unsupported))
+	if opts.Lanes > 1 {
+		prog.printf("%d lanes: up to %d cases at once, each in its own copy of its namespaces\n", opts.Lanes, opts.Lanes)
+	}
+	schedule = StartSchedule(lanes, run, caseTimeout, runCase)
 }, NodeTimeout(10*time.Minute))
 
 var _ = AfterSuite(func(ctx SpecContext) {
 	if suite == nil {
 		return
+	}
+	if schedule != nil {
+		By("stopping the lanes")
+		schedule.Stop(errors.New("the suite ended"))
+		// After an interruption, the cases the other lanes finished or were running.
+		for _, r := range schedule.Rest() {
+			if err := results.Add(r.Rec); err != nil {
+				fmt.Fprintf(GinkgoWriter, "%v\n", err)
+			}
+		}
 	}
 	By("deleting the namespaces of this run (" + suite.Cluster.RunID + ")")
 	names, err := suite.Cluster.RunNamespaces(ctx)
@@ -165,7 +190,7 @@ func runHeader(o Options) reports.Run {
 		Tool: reports.Tool{Version: version.Version, Commit: version.Commit},
 		CNI:  reports.CNI{Name: o.CNI, Version: o.CNIVersion, Notes: o.CNINotes},
 		Options: reports.Options{ConvergeTimeout: reports.Duration(o.ConvergeTimeout), ProbeTimeout: reports.Duration(o.ProbeTimeout), Attempts: o.Attempts,
-			Grading: string(o.Grading), StabilityWindow: reports.Duration(o.StabilityWindow), LongestWindow: reports.Duration(o.LongestWindow)},
+			Grading: string(o.Grading), Lanes: o.Lanes, StabilityWindow: reports.Duration(o.StabilityWindow), LongestWindow: reports.Duration(o.LongestWindow)},
 	}
 }
 

@@ -1,0 +1,142 @@
+package netpol
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/cnpc-dev/cnpc/cases"
+	"github.com/cnpc-dev/cnpc/reports"
+)
+
+// CaseRun is what running one case left: its record, the failure text for Ginkgo ("" when the
+// case was not failed), the reason it was skipped ("" when it ran), and its log.
+type CaseRun struct {
+	Rec     reports.Case
+	Failure string
+	Skip    string
+	Log     []byte
+	// Ran is false for a case whose lanes stopped before it began.
+	Ran bool
+}
+
+// CaseFunc runs one case on a lane. It must return when ctx is done.
+type CaseFunc func(ctx context.Context, l *Lane, c *cases.Case) CaseRun
+
+// Schedule runs cases on lanes: in their order, each on the first free lane, as many at once as
+// there are lanes. The Ginkgo spec of a case waits for its run (Wait), so reports and progress
+// stay in the cases' order while later cases already run on the other lanes.
+type Schedule struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	jobs   []*job
+	byCase map[*cases.Case]*job
+	wg     sync.WaitGroup
+}
+
+type job struct {
+	c    *cases.Case
+	done chan struct{}
+	out  CaseRun
+	// taken is set once Wait or Rest returned the run, so no run is recorded twice.
+	mu    sync.Mutex
+	taken bool
+}
+
+// StartSchedule starts running cs on lanes with run. Each case gets at most timeout.
+func StartSchedule(lanes []*Lane, cs []*cases.Case, timeout time.Duration, run CaseFunc) *Schedule {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	s := &Schedule{ctx: ctx, cancel: cancel, byCase: map[*cases.Case]*job{}}
+	for _, c := range cs {
+		j := &job{c: c, done: make(chan struct{})}
+		s.jobs = append(s.jobs, j)
+		s.byCase[c] = j
+	}
+	free := make(chan *Lane, len(lanes))
+	for _, l := range lanes {
+		free <- l
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for i, j := range s.jobs {
+			var l *Lane
+			select {
+			case l = <-free:
+			case <-ctx.Done():
+				for _, rest := range s.jobs[i:] {
+					close(rest.done)
+				}
+				return
+			}
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				jctx, cancel := context.WithTimeout(ctx, timeout)
+				j.out = run(jctx, l, j.c)
+				j.out.Ran = true
+				cancel()
+				close(j.done)
+				free <- l
+			}()
+		}
+	}()
+	return s
+}
+
+// Wait returns the run of c once it has ended. If ctx ends first (the spec was interrupted or
+// timed out), every lane is stopped with ctx's cause, and Wait returns c's run as it ended then.
+// ok is false for a case the schedule does not have or has already returned.
+func (s *Schedule) Wait(ctx context.Context, c *cases.Case) (CaseRun, bool) {
+	j, ok := s.byCase[c]
+	if !ok {
+		return CaseRun{}, false
+	}
+	select {
+	case <-j.done:
+	case <-ctx.Done():
+		s.cancel(context.Cause(ctx))
+		<-j.done
+	}
+	return j.take()
+}
+
+func (j *job) take() (CaseRun, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.taken {
+		return CaseRun{}, false
+	}
+	j.taken = true
+	return j.out, true
+}
+
+// Stop stops every lane (cause says why: the running cases record it) and waits for them.
+func (s *Schedule) Stop(cause error) {
+	if cause == nil {
+		cause = errors.New("the suite ended")
+	}
+	s.cancel(cause)
+	s.wg.Wait()
+}
+
+// Rest returns, in order, the runs that ended and that no Wait returned: after an interruption,
+// the cases other lanes had finished or were running.
+func (s *Schedule) Rest() []CaseRun {
+	var out []CaseRun
+	for _, j := range s.jobs {
+		select {
+		case <-j.done:
+		default:
+			continue
+		}
+		if !j.out.Ran {
+			continue
+		}
+		if r, ok := j.take(); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
