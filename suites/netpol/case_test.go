@@ -24,12 +24,14 @@ import (
 // for its case on the lanes (Schedule), which run the cases ahead of their specs.
 func registerCases(cs []*cases.Case, focus *regexp.Regexp) []*cases.Case {
 	var out []*cases.Case
-	Describe("NetworkPolicy case", func() {
-		for _, c := range cs {
-			if !focus.MatchString(c.Name) {
-				continue
-			}
+	for _, c := range cs {
+		if focus.MatchString(c.Name) {
 			out = append(out, c)
+		}
+	}
+	// Ginkgo calls the container's body later, inside RunSpecs: out must be complete before.
+	Describe("NetworkPolicy case", func() {
+		for _, c := range out {
 			It(c.Name, Label(caseLabels(c)...), SpecTimeout(caseTimeout+time.Minute), func(ctx SpecContext) { waitCase(ctx, c) })
 		}
 	})

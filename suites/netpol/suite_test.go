@@ -125,6 +125,9 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	sc, _ := GinkgoConfiguration()
 	run, err := scheduled(registered, sc, opts.Lanes)
 	Expect(err).NotTo(HaveOccurred())
+	if len(run) != prog.total {
+		Fail(fmt.Sprintf("the lanes would run %d cases and Ginkgo %d specs: the suite's selection and Ginkgo's disagree", len(run), prog.total))
+	}
 	By("checking that our namespace names are free or ours")
 	Expect(CheckLaneNames(opts.Lanes, namespaceNames(run), externalNames(run))).To(Succeed())
 	Expect(suite.Cluster.CheckOwnership(ctx, laneNamespaceNames(opts.Lanes, run))).To(Succeed())
