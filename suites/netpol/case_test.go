@@ -19,9 +19,9 @@ import (
 // registerCases declares one spec per selected case whose name matches focus, labelled with the
 // case's features (and a user's case's free labels) so that --ginkgo.label-filter=egress selects
 // them, and returns the cases it declared. It runs in TestNetpol, after flag parsing and before
-// RunSpecs, because the suite's own --focus decides which cases exist. One container keeps the
-// catalog's order (Ginkgo shuffles top-level nodes only). A spec runs nothing itself: it waits
-// for its case on the lanes (Schedule), which run the cases ahead of their specs.
+// RunSpecs, because the suite's own --focus decides which cases exist. Ginkgo runs the specs of
+// the one container by name (SpecOrder; it shuffles top-level nodes only). A spec runs nothing
+// itself: it waits for its case on the lanes (Schedule), which run the cases ahead of their specs.
 func registerCases(cs []*cases.Case, focus *regexp.Regexp) []*cases.Case {
 	var out []*cases.Case
 	for _, c := range cs {
@@ -29,7 +29,8 @@ func registerCases(cs []*cases.Case, focus *regexp.Regexp) []*cases.Case {
 			out = append(out, c)
 		}
 	}
-	// Ginkgo calls the container's body later, inside RunSpecs: out must be complete before.
+	// Ginkgo calls the container's body later, inside RunSpecs: out must be complete before. It
+	// orders specs of one code location by their text, the case's name (SpecOrder).
 	Describe("NetworkPolicy case", func() {
 		for _, c := range out {
 			It(c.Name, Label(caseLabels(c)...), SpecTimeout(caseTimeout+time.Minute), func(ctx SpecContext) { waitCase(ctx, c) })
@@ -74,8 +75,7 @@ func (l *caseLog) step(format string, a ...any) { fmt.Fprintf(l, "STEP: "+format
 // and return its record. A case during which a probe pod or a system pod (the CNI's agent among
 // them) restarted, was re-created or changed IP is run again once; if the cluster changes again,
 // the case is an error naming what changed, whatever its cells showed.
-func runCase(ctx context.Context, lane *Lane, c *cases.Case) (out CaseRun) {
-	n := prog.next()
+func runCase(ctx context.Context, lane *Lane, c *cases.Case, n int) (out CaseRun) {
 	log := &caseLog{}
 	rec := reports.Case{Name: c.Name, Description: c.Description, Source: c.Source, Features: c.Features}
 	start := time.Now()

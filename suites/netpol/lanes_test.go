@@ -312,7 +312,10 @@ func TestScheduleRunsInOrderAtMostLanesAtOnce(t *testing.T) {
 	var mu sync.Mutex
 	var started []string
 	lanesUsed := map[int]bool{}
-	run := func(ctx context.Context, l *Lane, c *cases.Case) CaseRun {
+	run := func(ctx context.Context, l *Lane, c *cases.Case, number int) CaseRun {
+		if want := slices.Index(cs, c) + 1; number != want {
+			t.Errorf("%s is case %d, expected %d", c.Name, number, want)
+		}
 		n := running.Add(1)
 		defer running.Add(-1)
 		for {
@@ -365,7 +368,7 @@ func TestScheduleInterruptedStopsTheLanes(t *testing.T) {
 		cs = append(cs, &cases.Case{Name: fmt.Sprintf("c%d", i)})
 	}
 	release := make(chan struct{})
-	run := func(ctx context.Context, l *Lane, c *cases.Case) CaseRun {
+	run := func(ctx context.Context, l *Lane, c *cases.Case, n int) CaseRun {
 		if c.Name == "c0" {
 			return CaseRun{Log: []byte("done")}
 		}
@@ -435,5 +438,69 @@ func TestLaneAnswersComeBackUnderTheCasesNames(t *testing.T) {
 	want := map[cases.PeerKey]string{"x/a": "10.244.1.5", "ext": "172.18.0.4"}
 	if len(got) != len(want) || got["x/a"] != want["x/a"] || got["ext"] != want["ext"] {
 		t.Errorf("originals = %v, expected %v", got, want)
+	}
+}
+
+// A spec that waits for a case no lane has begun moves it to the front: Ginkgo's order and the
+// schedule's may differ without any spec waiting behind cases that come later.
+func TestScheduleBeginsAWaitedCaseNext(t *testing.T) {
+	var cs []*cases.Case
+	for i := range 5 {
+		cs = append(cs, &cases.Case{Name: fmt.Sprintf("c%d", i)})
+	}
+	gate := make(chan struct{})
+	var mu sync.Mutex
+	var began []string
+	run := func(ctx context.Context, l *Lane, c *cases.Case, n int) CaseRun {
+		mu.Lock()
+		began = append(began, c.Name)
+		mu.Unlock()
+		if c.Name == "c0" {
+			<-gate
+		}
+		return CaseRun{}
+	}
+	s := StartSchedule((&Suite{}).NewLanes(1), cs, time.Minute, run)
+	for { // c0 takes the only lane first
+		mu.Lock()
+		n := len(began)
+		mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Wait(context.Background(), cs[3])
+	}()
+	// c0 holds the only lane; the waiter is registered before it frees.
+	for {
+		s.mu.Lock()
+		n := len(s.wanted)
+		s.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(gate)
+	<-done
+	for _, c := range cs {
+		s.Wait(context.Background(), c)
+	}
+	s.Stop(nil)
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"c0", "c3", "c1", "c2", "c4"}; !slices.Equal(began, want) {
+		t.Errorf("began %v, expected %v", began, want)
+	}
+}
+
+func TestSpecOrderIsByName(t *testing.T) {
+	got := SpecOrder([]*cases.Case{{Name: "upstream-b"}, {Name: "three-tier"}, {Name: "all-addresses"}})
+	if got[0].Name != "all-addresses" || got[1].Name != "three-tier" || got[2].Name != "upstream-b" {
+		t.Errorf("SpecOrder = %v %v %v", got[0].Name, got[1].Name, got[2].Name)
 	}
 }

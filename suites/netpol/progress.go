@@ -12,18 +12,9 @@ type progress struct {
 	mu    sync.Mutex
 	w     io.Writer
 	total int
-	n     int
 }
 
 func newProgress(w io.Writer) *progress { return &progress{w: w} }
-
-// next counts a case and returns its number.
-func (p *progress) next() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.n++
-	return p.n
-}
 
 func (p *progress) printf(format string, a ...any) {
 	p.mu.Lock()

@@ -3,6 +3,8 @@ package netpol
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,35 +23,52 @@ type CaseRun struct {
 	Ran bool
 }
 
-// CaseFunc runs one case on a lane. It must return when ctx is done.
-type CaseFunc func(ctx context.Context, l *Lane, c *cases.Case) CaseRun
+// CaseFunc runs case number n on a lane. It must return when ctx is done.
+type CaseFunc func(ctx context.Context, l *Lane, c *cases.Case, n int) CaseRun
 
-// Schedule runs cases on lanes: in their order, each on the first free lane, as many at once as
-// there are lanes. The Ginkgo spec of a case waits for its run (Wait), so reports and progress
-// stay in the cases' order while later cases already run on the other lanes.
+// Schedule runs cases on lanes: in the order Ginkgo runs their specs, each on the first free
+// lane, as many at once as there are lanes. The Ginkgo spec of a case waits for its run (Wait), so
+// reports and progress stay in the specs' order while later cases already run on the other lanes.
+// A spec that waits for a case not yet begun moves it to the front, so a spec never waits behind
+// cases whose specs come later, whatever order Ginkgo chose.
 type Schedule struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	jobs   []*job
 	byCase map[*cases.Case]*job
 	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	wanted []*job // waited for before they began, first first
 }
 
 type job struct {
-	c    *cases.Case
-	done chan struct{}
-	out  CaseRun
+	c     *cases.Case
+	index int
+	done  chan struct{}
+	out   CaseRun
+	// started is set under Schedule.mu when a lane takes the job.
+	started bool
 	// taken is set once Wait or Rest returned the run, so no run is recorded twice.
 	mu    sync.Mutex
 	taken bool
 }
 
-// StartSchedule starts running cs on lanes with run. Each case gets at most timeout.
+// SpecOrder sorts cases as Ginkgo orders specs declared at one code location, which the cases'
+// specs are (registerCases): by their text, the case's name.
+func SpecOrder(cs []*cases.Case) []*cases.Case {
+	out := slices.Clone(cs)
+	slices.SortStableFunc(out, func(a, b *cases.Case) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// StartSchedule starts running cs on lanes with run, in the order given. Each case gets at most
+// timeout; run gets the case's number in that order (1 for the first).
 func StartSchedule(lanes []*Lane, cs []*cases.Case, timeout time.Duration, run CaseFunc) *Schedule {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	s := &Schedule{ctx: ctx, cancel: cancel, byCase: map[*cases.Case]*job{}}
-	for _, c := range cs {
-		j := &job{c: c, done: make(chan struct{})}
+	for i, c := range cs {
+		j := &job{c: c, index: i, done: make(chan struct{})}
 		s.jobs = append(s.jobs, j)
 		s.byCase[c] = j
 	}
@@ -60,21 +79,23 @@ func StartSchedule(lanes []*Lane, cs []*cases.Case, timeout time.Duration, run C
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		for i, j := range s.jobs {
+		for {
 			var l *Lane
 			select {
 			case l = <-free:
 			case <-ctx.Done():
-				for _, rest := range s.jobs[i:] {
-					close(rest.done)
-				}
+				s.abandon()
+				return
+			}
+			j := s.next()
+			if j == nil {
 				return
 			}
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
 				jctx, cancel := context.WithTimeout(ctx, timeout)
-				j.out = run(jctx, l, j.c)
+				j.out = run(jctx, l, j.c, j.index+1)
 				j.out.Ran = true
 				cancel()
 				close(j.done)
@@ -85,6 +106,39 @@ func StartSchedule(lanes []*Lane, cs []*cases.Case, timeout time.Duration, run C
 	return s
 }
 
+// next takes the next job to begin: the first one a spec waits for, else the first in order.
+func (s *Schedule) next() *job {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.wanted) > 0 {
+		j := s.wanted[0]
+		s.wanted = s.wanted[1:]
+		if !j.started {
+			j.started = true
+			return j
+		}
+	}
+	for _, j := range s.jobs {
+		if !j.started {
+			j.started = true
+			return j
+		}
+	}
+	return nil
+}
+
+// abandon ends every job no lane took: the lanes stopped before them.
+func (s *Schedule) abandon() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, j := range s.jobs {
+		if !j.started {
+			j.started = true
+			close(j.done)
+		}
+	}
+}
+
 // Wait returns the run of c once it has ended. If ctx ends first (the spec was interrupted or
 // timed out), every lane is stopped with ctx's cause, and Wait returns c's run as it ended then.
 // ok is false for a case the schedule does not have or has already returned.
@@ -93,6 +147,11 @@ func (s *Schedule) Wait(ctx context.Context, c *cases.Case) (CaseRun, bool) {
 	if !ok {
 		return CaseRun{}, false
 	}
+	s.mu.Lock()
+	if !j.started {
+		s.wanted = append(s.wanted, j)
+	}
+	s.mu.Unlock()
 	select {
 	case <-j.done:
 	case <-ctx.Done():

@@ -162,7 +162,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 	if opts.Lanes > 1 {
 		prog.printf("%d lanes: up to %d cases at once, each in its own copy of its namespaces\n", opts.Lanes, opts.Lanes)
 	}
-	schedule = StartSchedule(lanes, run, caseTimeout, runCase)
+	schedule = StartSchedule(lanes, SpecOrder(run), caseTimeout, runCase)
 }, NodeTimeout(10*time.Minute))
 
 var _ = AfterSuite(func(ctx SpecContext) {
