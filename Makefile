@@ -10,7 +10,7 @@ FOCUS ?=
 LABELS ?=
 # CASES=catalog (default: documented + upstream), generated, own, all, or a list (catalog,own).
 CASES ?=
-# LANES=n: how many cases run at once (default: cnpc run's, 4); LANES=1 runs them one by one.
+# LANES=n: how many cases run at once (default: cnpc run's, one per two CPUs); LANES=1 one by one.
 LANES ?=
 # CASE_DIR=dir (or several, space-separated): your own case files; alone they run without the
 # catalog, CASES=catalog,own runs both.
@@ -59,9 +59,9 @@ bench: ## run the benchmarks (engine predict, probe batches)
 probe-image: ## build the probe image (FROM scratch, static binary)
 	@./hack/probe-image.sh
 
-bench-conformance: build probe-image ## time CASES (default the catalog) with 1 lane and LANES (default 4) against CNI (default kube-router), and compare
+bench-conformance: build probe-image ## time CASES (default the catalog) with 1 lane and LANES (default 2) against CNI (default kube-router), and compare
 	$(GO) test -c -ldflags '$(LDFLAGS)' -o bin/netpol.test ./suites/netpol
-	./hack/bench-conformance.sh '$(or $(CNI),kube-router)' '$(or $(LANES),4)' '$(or $(CASES),catalog)' '$(PROBE_IMAGE)' $(RUN_ARGS)
+	./hack/bench-conformance.sh '$(or $(CNI),kube-router)' '$(or $(LANES),2)' '$(or $(CASES),catalog)' '$(PROBE_IMAGE)' $(RUN_ARGS)
 
 images: build ## build CNI=<name>'s node image, CNI images and manifest from source (conformance does it too)
 	./bin/cnpc build --cni "$(CNI)"

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -118,7 +119,7 @@ func (f *runFlags) define(cmd *cobra.Command) {
 	fs.StringVar(&f.out, "out-dir", "", "output directory (default reports/out/<cni>)")
 	fs.DurationVar(&f.convergeTimeout, "converge-timeout", 30*time.Second, "how long a step may take to match the prediction")
 	fs.DurationVar(&f.stabilityWindow, "stability-window", 2*time.Second, "least time a step must keep matching after its first match; it grows to twice the CNI's p95 time to enforce")
-	fs.IntVar(&f.lanes, "lanes", defaultLanes, "how many cases run at once, each in its own copy of its namespaces (1: one after another, in the cases' own namespaces)")
+	fs.IntVar(&f.lanes, "lanes", defaultLanes, "how many cases run at once, each in its own copy of its namespaces (default one per two CPUs; 1: one after another, in the cases' own namespaces)")
 	fs.DurationVar(&f.longestWindow, "longest-window", 10*time.Second, "the longest the stability window may grow with the CNI's times to enforce")
 	fs.StringVar(&f.grading, "grading", "api", "how cells the API leaves to the plugin are judged: api (implementation-defined) or upstream (as the upstream e2e tests: an ipBlock matches pod IPs)")
 	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
@@ -341,9 +342,8 @@ func plainGinkgoError(err error) string {
 	return ge.Heading + ": " + msg
 }
 
-// defaultLanes and maxLanes are the suite's (suites/netpol DefaultLanes, MaxLanes; cmd may not
-// import suites): 4 lanes is what 2 cores held well here, measured with kube-router (README.md).
-const (
-	defaultLanes = 4
-	maxLanes     = 16
-)
+// defaultLanes is the suite's default (suites/netpol DefaultLanes; cmd may not import suites):
+// one lane per two CPUs. maxLanes bounds --lanes.
+var defaultLanes = max(1, runtime.NumCPU()/2)
+
+const maxLanes = 16
