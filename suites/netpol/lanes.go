@@ -217,8 +217,9 @@ func scheduled(registered []*cases.Case, sc types.SuiteConfig, lanes int) ([]*ca
 // laneNamespaceNames lists every namespace the lanes may create for cs, for the ownership check.
 func laneNamespaceNames(lanes int, cs []*cases.Case) []string {
 	var out []string
+	names := namespaceNames(cs)
 	for k := range lanes {
-		for _, ns := range namespaceNames(cs) {
+		for _, ns := range names {
 			out = append(out, LaneNames(k).Name(ns))
 		}
 	}
