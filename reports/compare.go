@@ -132,9 +132,9 @@ func verdictCounts(m map[Verdict]int) string {
 }
 
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > n {
-		s = s[:n] + "..."
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) > n {
+		return string(r[:n]) + "..."
 	}
-	return s
+	return string(r)
 }

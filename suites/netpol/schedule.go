@@ -32,7 +32,6 @@ type CaseFunc func(ctx context.Context, l *Lane, c *cases.Case, n int) CaseRun
 // A spec that waits for a case not yet begun moves it to the front, so a spec never waits behind
 // cases whose specs come later, whatever order Ginkgo chose.
 type Schedule struct {
-	ctx    context.Context
 	cancel context.CancelCauseFunc
 	jobs   []*job
 	byCase map[*cases.Case]*job
@@ -66,7 +65,7 @@ func SpecOrder(cs []*cases.Case) []*cases.Case {
 // timeout; run gets the case's number in that order (1 for the first).
 func StartSchedule(lanes []*Lane, cs []*cases.Case, timeout time.Duration, run CaseFunc) *Schedule {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	s := &Schedule{ctx: ctx, cancel: cancel, byCase: map[*cases.Case]*job{}}
+	s := &Schedule{cancel: cancel, byCase: map[*cases.Case]*job{}}
 	for i, c := range cs {
 		j := &job{c: c, index: i, done: make(chan struct{})}
 		s.jobs = append(s.jobs, j)

@@ -113,8 +113,8 @@ func (l *Lane) run(ctx context.Context, src cases.PeerKey, stdin []byte) (ExecRe
 	return l.s.run(ctx, l.Peer(src), stdin)
 }
 
-// reconcile is ReconcileTopology for the lane's copy of topo; it returns the pods' IPs by the
-// case's own keys.
+// reconcile is ReconcileTopology for lt, the lane's copy of a topology, followed by the external
+// hosts' routes to its pods; it returns the pods' IPs by the case's own keys.
 func (l *Lane) reconcile(ctx context.Context, lt cases.Topology) (map[cases.PeerKey]string, error) {
 	l.mu.Lock()
 	for _, ns := range lt.Namespaces {
@@ -124,6 +124,9 @@ func (l *Lane) reconcile(ctx context.Context, lt cases.Topology) (map[cases.Peer
 	s := l.s
 	ips, err := s.Cluster.ReconcileTopology(ctx, lt, s.Opts.ProbeImage, s.Nodes, s.Opts.ReadyTimeout)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.routePods(ctx, lt); err != nil {
 		return nil, err
 	}
 	return l.originals(ips), nil
@@ -139,9 +142,6 @@ func (l *Lane) SetUp(ctx context.Context, topo cases.Topology) (cases.Topology, 
 	}
 	podIPs, err := l.reconcile(ctx, lt)
 	if err != nil {
-		return cases.Topology{}, err
-	}
-	if err := l.s.routePods(ctx, lt); err != nil {
 		return cases.Topology{}, err
 	}
 	return withIPs(topo, podIPs, l.originals(extIPs)), nil
@@ -195,16 +195,12 @@ func (l *Lane) Snapshot(ctx context.Context, probes []cases.PeerKey) (ClusterSta
 // the real IPs known so far and gains those of new pods. It returns the topology with real IPs
 // and the policies applied (under the case's names, as the engine predicts them).
 func (l *Lane) Apply(ctx context.Context, topo cases.Topology, ips map[cases.PeerKey]string, policiesFor func(map[cases.PeerKey]string) ([]networkingv1.NetworkPolicy, error)) (cases.Topology, []networkingv1.NetworkPolicy, error) {
-	lt := l.Topology(topo)
-	podIPs, err := l.reconcile(ctx, lt)
+	podIPs, err := l.reconcile(ctx, l.Topology(topo))
 	if err != nil {
 		return cases.Topology{}, nil, err
 	}
 	for k, ip := range podIPs {
 		ips[k] = ip
-	}
-	if err := l.s.routePods(ctx, lt); err != nil {
-		return cases.Topology{}, nil, err
 	}
 	policies, err := policiesFor(ips)
 	if err != nil {
