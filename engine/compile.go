@@ -23,8 +23,10 @@ type rule struct {
 	peers bitset
 	// peerSets holds each listed peer's set, for explanations; nil when from/to is empty.
 	peerSets []bitset
-	// ipBlock marks, per listed peer, the ipBlock peers.
+	// ipBlock marks, per listed peer, the ipBlock peers; blocks holds their CIDRs (the zero
+	// block for the other peers), for addresses that are no peer's, such as a Service's ClusterIP.
 	ipBlock []bool
+	blocks  []block
 	// podBlock is set when an ipBlock peer of the rule matches some pod's IP: only then does the
 	// rule read differently to a plugin that applies ipBlock to cluster-external addresses only.
 	podBlock bool
@@ -103,13 +105,14 @@ func (c *compiler) compileRule(ns, peersPath string, peers []networkingv1.Networ
 		r.peers.fill(len(c.u.peers))
 	}
 	for j, p := range peers {
-		b, err := c.compilePeer(ns, p)
+		b, blk, err := c.compilePeer(ns, p)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s[%d]: %w", peersPath, j, err))
 			b = newBitset(len(c.u.peers))
 		}
 		r.peerSets = append(r.peerSets, b)
 		r.ipBlock = append(r.ipBlock, p.IPBlock != nil)
+		r.blocks = append(r.blocks, blk)
 		r.podBlock = r.podBlock || p.IPBlock != nil && c.u.anyPod(b)
 		r.peers.or(b)
 	}

@@ -15,7 +15,10 @@
 // named ports resolve on the destination pod with the rule's protocol, never on an external;
 // ipBlock matches pod IPs too. By decision: a pod's traffic to itself is always allowed, external
 // hosts are never isolated, and traffic between two externals is reported as allowed (it never
-// enters the cluster).
+// enters the cluster). Connections through a Service (service.go) are the backend pod's: its
+// targetPort resolves on the backend, and the verdict is the backend connection's; a verdict that
+// an egress ipBlock would turn by seeing the ClusterIP, and hairpin traffic, are
+// implementation-defined.
 //
 // It is pure: it imports only cnpc's cases package (and Kubernetes API types), does no I/O, reads
 // no clock, logs nothing and starts no goroutines.

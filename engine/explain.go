@@ -17,6 +17,9 @@ type Explanation struct {
 	Self bool
 	// Provenance says whether the verdict rests on something the API leaves to the plugin.
 	Provenance Provenance
+	// Service is set for a connection made through a Service (ServicePrediction.Explain); Target
+	// is then the backend's.
+	Service *ServiceHop
 	// Egress is the source's side, Ingress the destination's.
 	Egress, Ingress Side
 }
@@ -177,6 +180,9 @@ func (p *Prediction) allowingParts(ref cases.PolicyRef, dir Direction, ri int, r
 func (e Explanation) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s -> %s %s: %s\n", e.From, e.To, e.Target, e.Verdict)
+	if e.Service != nil {
+		b.WriteString(e.Service.describe() + "\n")
+	}
 	if e.Self {
 		b.WriteString("  a pod's traffic to itself is always allowed, whatever the policies below say\n")
 	}
@@ -187,7 +193,11 @@ func (e Explanation) String() string {
 		}
 		fmt.Fprintf(&b, "  %s of %s: %s\n", s.Direction, s.Peer, s.describe(other, e.Target, e.Self))
 	}
-	if why := e.Provenance.describe(); why != "" {
+	why := describeService(e.Provenance, e)
+	if why == "" {
+		why = e.Provenance.describe()
+	}
+	if why != "" {
 		fmt.Fprintf(&b, "  %s\n", why)
 	}
 	return b.String()

@@ -20,13 +20,25 @@ import (
 //   - an empty selector {} matches everything it ranges over (all pods of the namespace, all
 //     namespaces);
 //   - anything else (nothing set, or ipBlock with a selector) is rejected by the API server.
-func (c *compiler) compilePeer(ns string, p networkingv1.NetworkPolicyPeer) (bitset, error) {
+//
+// For an ipBlock peer it also returns the block, so addresses that are no peer's can be matched.
+func (c *compiler) compilePeer(ns string, p networkingv1.NetworkPolicyPeer) (bitset, block, error) {
 	if p.IPBlock != nil {
 		if p.PodSelector != nil || p.NamespaceSelector != nil {
-			return nil, fmt.Errorf("ipBlock cannot be combined with podSelector or namespaceSelector")
+			return nil, block{}, fmt.Errorf("ipBlock cannot be combined with podSelector or namespaceSelector")
 		}
-		return c.compileIPBlock(p.IPBlock)
+		blk, err := parseBlock(p.IPBlock)
+		if err != nil {
+			return nil, block{}, err
+		}
+		return c.blockPeers(blk), blk, nil
 	}
+	b, err := c.compileSelectorPeer(ns, p)
+	return b, block{}, err
+}
+
+// compileSelectorPeer compiles a peer of podSelector, namespaceSelector or both.
+func (c *compiler) compileSelectorPeer(ns string, p networkingv1.NetworkPolicyPeer) (bitset, error) {
 	if p.PodSelector == nil && p.NamespaceSelector == nil {
 		return nil, fmt.Errorf("found an empty peer, expected podSelector, namespaceSelector or ipBlock")
 	}
@@ -58,15 +70,21 @@ func (c *compiler) namespacePods(ns string) bitset {
 	return newBitset(len(c.u.peers))
 }
 
-// compileIPBlock returns the peers whose IP is inside the block. Pod IPs match too: the API
-// reference says ipBlock is meant for cluster-external IPs, but nothing exempts pod IPs, and the
-// upstream e2e tests (and issue 2) expect a pod's IP to match. An IPv4 block never matches an
-// IPv6 address and vice versa.
-func (c *compiler) compileIPBlock(b *networkingv1.IPBlock) (bitset, error) {
-	// The loader's own parser: what validates is what matches (cases.ParseCIDR).
+// block is a parsed ipBlock: cidr minus every except.
+type block struct {
+	cidr   netip.Prefix
+	except []netip.Prefix
+}
+
+// contains reports whether ip is inside the block (never for the zero block or an invalid ip).
+func (b block) contains(ip netip.Addr) bool { return ipInBlock(ip, b.cidr, b.except) }
+
+// parseBlock parses an ipBlock with the loader's own parser: what validates is what matches
+// (cases.ParseCIDR).
+func parseBlock(b *networkingv1.IPBlock) (block, error) {
 	cidr, err := cases.ParseCIDR(b.CIDR)
 	if err != nil {
-		return nil, fmt.Errorf("ipBlock.cidr: %w", err)
+		return block{}, fmt.Errorf("ipBlock.cidr: %w", err)
 	}
 	var except []netip.Prefix
 	var errs []error
@@ -79,15 +97,23 @@ func (c *compiler) compileIPBlock(b *networkingv1.IPBlock) (bitset, error) {
 		except = append(except, p)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return block{}, err
 	}
+	return block{cidr: cidr, except: except}, nil
+}
+
+// blockPeers returns the peers whose IP is inside the block. Pod IPs match too: the API
+// reference says ipBlock is meant for cluster-external IPs, but nothing exempts pod IPs, and the
+// upstream e2e tests (and issue 2) expect a pod's IP to match. An IPv4 block never matches an
+// IPv6 address and vice versa.
+func (c *compiler) blockPeers(b block) bitset {
 	out := newBitset(len(c.u.peers))
 	for i, ip := range c.u.ips {
-		if ipInBlock(ip, cidr, except) {
+		if b.contains(ip) {
 			out.set(i)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func ipInBlock(ip netip.Addr, cidr netip.Prefix, except []netip.Prefix) bool {
