@@ -96,9 +96,18 @@ type htmlCase struct {
 
 type htmlStep struct {
 	Step
-	Tables []htmlTable
+	// Sets are the step's tables: those of the connections to the destinations' own IPs, then,
+	// when the step was also probed through Services, those of the Services, side by side.
+	Sets []htmlTableSet
 	// Notes are the first notesShown wrong cells; More holds the rest, folded away.
 	Notes, More []htmlNote
+}
+
+// htmlTableSet is the predicted, observed and diff tables of one way of reaching the destinations;
+// Title names it when the step has two (StepTables.Title).
+type htmlTableSet struct {
+	Title  string
+	Tables []htmlTable
 }
 
 // notesShown is how many wrong cells a step lists before folding the rest: a CNI that enforces
@@ -114,8 +123,9 @@ type htmlNote struct {
 }
 
 // WriteHTML writes the run as one self-contained HTML page: a summary header, a pass bar per
-// feature, and every case with the truth tables of each step beside the policies in force, the
-// explanation of each wrong cell, and filters by feature and by failing only.
+// feature, and every case with the truth tables of each step beside the policies in force (those
+// through the pods' Services beside the others, for a step probed through them), the explanation
+// of each wrong cell, and filters by feature and by failing only.
 func WriteHTML(w io.Writer, r *Run) error {
 	s := Summarize(r)
 	page := htmlRun{Run: r, Synthetic: newHTMLBanner(syntheticBanner(r)), Title: "cnpc · " + r.Label(), Judged: s.Counts.Judged(),
@@ -176,29 +186,44 @@ func newHTMLCase(c Case) (htmlCase, error) {
 		hc.Message = failureMessage(c)
 	}
 	for _, s := range c.Steps {
-		st, err := s.Tables()
+		hs, err := newHTMLStep(s)
 		if err != nil {
 			return hc, fmt.Errorf("case %s step %d: %w", c.Name, s.Index, err)
-		}
-		hs := htmlStep{Step: s, Tables: []htmlTable{newHTMLTable("predicted", st.Predicted), newHTMLTable("observed", st.Observed)}}
-		// A passing step's diff says only "match": leave it out, it is a third of the page.
-		if s.Verdict != Pass {
-			hs.Tables = append(hs.Tables, newHTMLTable("diff", st.Diff))
-		}
-		for _, cell := range s.Cells {
-			if !cell.Class.Wrong() && cell.Class != ClassImplementationDefined {
-				continue
-			}
-			note := htmlNote{cell.Class, cellLine(cell), cell.Explanation, cell.Detail}
-			if len(hs.Notes) < notesShown {
-				hs.Notes = append(hs.Notes, note)
-			} else {
-				hs.More = append(hs.More, note)
-			}
 		}
 		hc.Steps = append(hc.Steps, hs)
 	}
 	return hc, nil
+}
+
+func newHTMLStep(s Step) (htmlStep, error) {
+	sets, err := s.TableSets()
+	if err != nil {
+		return htmlStep{}, err
+	}
+	hs := htmlStep{Step: s}
+	for _, st := range sets {
+		set := htmlTableSet{Tables: []htmlTable{newHTMLTable("predicted", st.Via, st.Predicted), newHTMLTable("observed", st.Via, st.Observed)}}
+		if len(sets) > 1 {
+			set.Title = st.Title()
+		}
+		// A passing step's diff says only "match": leave it out, it is a third of the page.
+		if s.Verdict != Pass {
+			set.Tables = append(set.Tables, newHTMLTable("diff", st.Via, st.Diff))
+		}
+		hs.Sets = append(hs.Sets, set)
+	}
+	for _, cell := range s.Cells {
+		if !cell.Class.Wrong() && cell.Class != ClassImplementationDefined {
+			continue
+		}
+		note := htmlNote{cell.Class, cellLine(cell, s.ServiceIPs), cell.Explanation, cell.Detail}
+		if len(hs.Notes) < notesShown {
+			hs.Notes = append(hs.Notes, note)
+		} else {
+			hs.More = append(hs.More, note)
+		}
+	}
+	return hs, nil
 }
 
 var notID = regexp.MustCompile(`[^a-zA-Z0-9_-]+`)

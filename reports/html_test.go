@@ -72,3 +72,41 @@ func TestHTMLCasesCarryTheirVerdicts(t *testing.T) {
 		t.Errorf("calico's page shows %d mismatched cells, want 0", n)
 	}
 }
+
+// TestHTMLServiceTables checks a step probed through Services: its Service tables stand beside its
+// pod-IP tables under their titles, and the one mismatched Service cell of kindnet's run is shown
+// in the Service diff only, next to the mismatched pod cell of the same case.
+func TestHTMLServiceTables(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	if err := WriteHTML(&b, loadRun(t, "kindnet.json")); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, w := range []string{
+		`<div class="tables by-via">`,
+		`<div class="via-set"><h4 class="via">to each destination&#39;s own IP</h4>`,
+		`<div class="via-set"><h4 class="via">through each pod&#39;s Service (ClusterIP)</h4>`,
+		`<code>mismatch x/b -&gt; x/a UDP/80 via service (ClusterIP 10.96.0.10): predicted denied, observed connected (attempts: connected connected connected)</code>`,
+	} {
+		if !strings.Contains(page, w) {
+			t.Errorf("kindnet's page lacks %s", w)
+		}
+	}
+	mismatches := regexp.MustCompile(`<td class="cell mismatch" title="([^"]*)"`).FindAllStringSubmatch(page, -1)
+	var titles []string
+	for _, m := range mismatches {
+		titles = append(titles, m[1])
+	}
+	want := []string{"y/a → x/a UDP/80: MISMATCH", "x/b → x/a via its Service UDP/80: MISMATCH"}
+	if strings.Join(titles, "\n") != strings.Join(want, "\n") {
+		t.Errorf("mismatched cells on kindnet's page: %q, want %q", titles, want)
+	}
+	b.Reset()
+	if err := WriteHTML(&b, loadRun(t, "flannel.json")); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `class="via-set"`) || strings.Contains(b.String(), "via its Service") {
+		t.Errorf("flannel's run has no Service cells, but its page shows Service tables")
+	}
+}

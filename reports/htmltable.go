@@ -41,9 +41,15 @@ var cellWords = map[string]map[engine.Cell]string{
 		engine.CellNotGraded: "not graded: the case's upstream test does not probe this target"},
 }
 
-func newHTMLTable(name string, t *engine.Table) htmlTable {
+// newHTMLTable turns table t (a predicted, observed or diff table, by name) of the connections
+// made via (Cell.Via) into grids.
+func newHTMLTable(name, via string, t *engine.Table) htmlTable {
 	ht := htmlTable{Name: name}
 	n := len(t.Peers)
+	through := ""
+	if via == ViaService {
+		through = " via its Service"
+	}
 	done := make([]bool, len(t.Targets))
 	for g := range t.Targets {
 		if done[g] {
@@ -61,7 +67,7 @@ func newHTMLTable(name string, t *engine.Table) htmlTable {
 			row := htmlRow{Peer: t.Peers[f]}
 			for d := 0; d < n; d++ {
 				c := t.GetIndex(g, f, d)
-				title := string(t.Peers[f]) + " → " + string(t.Peers[d]) + " " + grid.Targets + ": "
+				title := string(t.Peers[f]) + " → " + string(t.Peers[d]) + through + " " + grid.Targets + ": "
 				if w := cellWords[name][c]; w != "" {
 					title += w
 				} else {

@@ -119,14 +119,32 @@ func junitTestcase(r *Run, c Case) (junitCase, error) {
 	return jc, nil
 }
 
-// failureMessage counts the wrong cells of a case, e.g. "12 mismatched, 1 flaky of 54 cells".
+// failureMessage counts the wrong cells of a case, e.g. "12 mismatched, 1 flaky of 54 cells", and
+// how many of them were through Services when some were: "2 mismatched of 54 cells; through
+// Services: 1 mismatched of 27".
 func failureMessage(c Case) string {
+	wrong, total := wrongCells(c, func(Cell) bool { return true })
+	if wrong == "" {
+		return c.Reason
+	}
+	msg := fmt.Sprintf("%s of %d cells", wrong, total)
+	if svc, n := wrongCells(c, Cell.ThroughService); svc != "" {
+		msg += fmt.Sprintf("; through Services: %s of %d", svc, n)
+	}
+	return msg
+}
+
+// wrongCells counts the wrong cells among the case's cells that keep selects, e.g. "12
+// mismatched, 1 flaky" ("" when none is wrong), and returns how many cells keep selects.
+func wrongCells(c Case, keep func(Cell) bool) (string, int) {
 	n := map[Class]int{}
 	total := 0
 	for _, s := range c.Steps {
 		for _, cell := range s.Cells {
-			n[cell.Class]++
-			total++
+			if keep(cell) {
+				n[cell.Class]++
+				total++
+			}
 		}
 	}
 	var parts []string
@@ -138,10 +156,7 @@ func failureMessage(c Case) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n[k.class], k.word))
 		}
 	}
-	if len(parts) == 0 {
-		return c.Reason
-	}
-	return fmt.Sprintf("%s of %d cells", strings.Join(parts, ", "), total)
+	return strings.Join(parts, ", "), total
 }
 
 func junitProperties(r *Run) []junitProperty {

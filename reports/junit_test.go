@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -73,11 +74,15 @@ func checkJUnitCounts(t *testing.T, r *Run, doc []byte) {
 		if jc.Failure.Text != text.String() {
 			t.Errorf("case %s: failure text is not the case's diff text", jc.Name)
 		}
-		if !strings.Contains(jc.Failure.Text, "diff:\n") || !strings.ContainsAny(jc.Failure.Text, "!~E") {
+		if !diffHeading.MatchString(jc.Failure.Text) || !strings.ContainsAny(jc.Failure.Text, "!~E") {
 			t.Errorf("case %s: failure text has no diff table:\n%s", jc.Name, jc.Failure.Text)
 		}
 	}
 }
+
+// diffHeading matches the heading of a diff table in a case's text: "diff:", or "diff, through
+// each pod's Service (ClusterIP):" in a step with both kinds of tables.
+var diffHeading = regexp.MustCompile(`(?m)^diff(, [^:]+)?:$`)
 
 // TestJUnitSchemaRejects checks that the schema check can fail: documents that break the schema
 // in ways a CI reporter would trip on are rejected.

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -48,11 +49,12 @@ type MatrixFailure struct {
 }
 
 // NewMatrix merges runs into a matrix, one column per run in the order given. Two runs of the
-// same name@version are an error: the matrix could not say which one a cell comes from.
+// same name@version are an error: the matrix could not say which one a cell comes from. The rows
+// are the features the runs' cases carry, in the order of cases.Features, then FeatureService when
+// some run probed through Services.
 func NewMatrix(runs []*Run) (*Matrix, error) {
 	m := &Matrix{}
 	seen := map[string]int{}
-	present := map[cases.Feature]bool{}
 	for i, r := range runs {
 		if j, dup := seen[r.CNI.String()]; dup {
 			return nil, fmt.Errorf("runs %d and %d are both of %s; give one run per CNI version", j+1, i+1, r.CNI)
@@ -61,17 +63,8 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 		sum := Summarize(r)
 		m.CNIs = append(m.CNIs, MatrixColumn{CNI: r.CNI, Synthetic: r.Synthetic, Cluster: r.Cluster, Tool: r.Tool,
 			Date: r.Start.UTC().Format("2006-01-02"), Total: sum.Counts, Judging: r.Judging(), PartlyUnsupported: sum.PartlyUnsupported, Scope: r.Scope()})
-		for _, c := range r.Cases {
-			for _, f := range c.Features {
-				present[f] = true
-			}
-		}
 	}
-	for _, f := range cases.Features {
-		if present[f] {
-			m.Features = append(m.Features, f)
-		}
-	}
+	m.Features = matrixRows(runs)
 	row := map[cases.Feature]int{}
 	for i, f := range m.Features {
 		row[f] = i
@@ -80,18 +73,11 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 	for col, r := range runs {
 		for _, c := range r.Cases {
 			for _, f := range c.Features {
-				cell := &m.Cells[row[f]][col]
-				if cell.Counts == nil {
-					cell.Counts = Counts{}
-				}
 				v := c.FeatureVerdict(f)
-				cell.Counts[v]++
-				if v == Pass && c.PartlyUnsupported() {
-					cell.PartlyUnsupported++
-				}
-				if v == Fail || v == Flaky || v == Error {
-					cell.Failing = append(cell.Failing, MatrixFailure{c.Name, c.Verdict, caseMessage(c)})
-				}
+				m.Cells[row[f]][col].add(c.Name, v, c.PartlyUnsupported(), func() string { return caseMessage(c) })
+			}
+			if v, ok := c.ServiceVerdict(); ok {
+				m.Cells[row[FeatureService]][col].add(c.Name, v, c.ServicePartlyUnsupported(), func() string { return serviceMessage(c) })
 			}
 		}
 	}
@@ -101,6 +87,59 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 		}
 	}
 	return m, nil
+}
+
+// matrixRows are the features the runs' cases carry, in the order of cases.Features, then
+// FeatureService when some case has Service cells.
+func matrixRows(runs []*Run) []cases.Feature {
+	present := map[cases.Feature]bool{}
+	for _, r := range runs {
+		for _, c := range r.Cases {
+			for _, f := range c.Features {
+				present[f] = true
+			}
+			present[FeatureService] = present[FeatureService] || c.HasServiceCells()
+		}
+	}
+	var out []cases.Feature
+	for _, f := range append(slices.Clone(cases.Features), FeatureService) {
+		if present[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// add counts case name in the cell with verdict v; partly says the case had cells unsupported here,
+// which a pass counts. A failing verdict (fail, flaky, error) also lists the case with message.
+func (cell *MatrixCell) add(name string, v Verdict, partly bool, message func() string) {
+	if cell.Counts == nil {
+		cell.Counts = Counts{}
+	}
+	cell.Counts[v]++
+	if v == Pass && partly {
+		cell.PartlyUnsupported++
+	}
+	if v == Fail || v == Flaky || v == Error {
+		cell.Failing = append(cell.Failing, MatrixFailure{name, v, message()})
+	}
+}
+
+// RowLegend explains a row that is not a feature of the catalog.
+type RowLegend struct {
+	Row  cases.Feature
+	Text string
+}
+
+// RowLegends explain the rows of the matrix that are not features of the catalog.
+func (m *Matrix) RowLegends() []RowLegend {
+	if !slices.Contains(m.Features, FeatureService) {
+		return nil
+	}
+	return []RowLegend{{FeatureService, "the cases each run probed through every pod's ClusterIP Service as well as its IP, " +
+		"judged on those connections alone. A case passes when none of them mismatched, was flaky or had a probe error and one that " +
+		"decides the case (denied in some step) matched; a mismatch fails it, and flaky cells and probe errors count as for a case. " +
+		"Empty: the run probed pod IPs only."}}
 }
 
 // ScopeWarning says how the columns' scopes differ, one line per part of the scope, or nil when
@@ -120,6 +159,16 @@ func caseMessage(c Case) string {
 		return c.Reason
 	}
 	return failureMessage(c)
+}
+
+// serviceMessage is a one-line account of a case failing under FeatureService: its wrong Service
+// cells, e.g. "3 mismatched of 27 Service cells".
+func serviceMessage(c Case) string {
+	wrong, n := wrongCells(c, Cell.ThroughService)
+	if wrong == "" {
+		return "a step could not be probed"
+	}
+	return fmt.Sprintf("%s of %d Service cells", wrong, n)
 }
 
 // Text is the cell's short text: "83% (5/6)", "100% (5/5; 2 with unsupported cells)" when some

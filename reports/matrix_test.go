@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cnpc-dev/cnpc/cases"
 )
 
 func matrixRuns(t *testing.T) []*Run {
@@ -71,19 +74,57 @@ func TestMatrixCells(t *testing.T) {
 		{"udp", 0, "100% (1/1)"},
 		{"ip-block", 0, "n/a (1 skipped)"},
 		{"ipv6", 0, "no row"},
+		// Through Services calico matches every cell; flannel's run did not probe Services; on
+		// kindnet allow-tcp-80-only fails on its Service cell x/b -> x/a UDP/80, deny-all-egress
+		// passes (its flaky cell is a pod cell), allow-tcp-udp-only denies only SCTP (unsupported),
+		// and every pass has SCTP Service cells unsupported.
+		{"service", 0, "100% (8/8)"},
+		{"service", 1, ""},
+		{"service", 2, "83% (5/6; 5 with unsupported cells)"},
 	}
 	for _, tt := range tests {
 		if got := cell(tt.feature, tt.col); got != tt.want {
 			t.Errorf("%s in %s: %q, want %q", tt.feature, m.CNIs[tt.col].CNI, got, tt.want)
 		}
 	}
-	wantFailing := []MatrixFailure{{"pod-label-change", Error, "setup: set labels of x/b: timed out after 30s waiting for the pod to be ready"}}
-	for i, f := range m.Features {
-		if f == "pod-selector" {
-			if diff := cmp.Diff(wantFailing, m.Cells[i][2].Failing); diff != "" {
-				t.Errorf("kindnet pod-selector failures (-want +got):\n%s", diff)
-			}
+	for _, tt := range []struct {
+		feature cases.Feature
+		want    []MatrixFailure
+	}{
+		{"pod-selector", []MatrixFailure{{"pod-label-change", Error, "setup: set labels of x/b: timed out after 30s waiting for the pod to be ready"}}},
+		{FeatureService, []MatrixFailure{{"allow-tcp-80-only", Fail, "1 mismatched of 27 Service cells"}}},
+	} {
+		i := slices.Index(m.Features, tt.feature)
+		if i < 0 {
+			t.Errorf("no row %s", tt.feature)
+			continue
 		}
+		if diff := cmp.Diff(tt.want, m.Cells[i][2].Failing); diff != "" {
+			t.Errorf("kindnet %s failures (-want +got):\n%s", tt.feature, diff)
+		}
+	}
+	if last := m.Features[len(m.Features)-1]; last != FeatureService {
+		t.Errorf("last row %s, want %s", last, FeatureService)
+	}
+}
+
+// TestMatrixServiceRowOnlyWithServices: a matrix of runs that never probed Services has no
+// service row and no legend for it.
+func TestMatrixServiceRowOnlyWithServices(t *testing.T) {
+	t.Parallel()
+	m, err := NewMatrix([]*Run{loadRun(t, "flannel.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(m.Features, FeatureService) || m.RowLegends() != nil {
+		t.Errorf("rows %v, legends %v: want no service row", m.Features, m.RowLegends())
+	}
+	var md bytes.Buffer
+	if err := WriteMatrixMarkdown(&md, m); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(md.String(), "| service |") || strings.Contains(md.String(), "**service**") {
+		t.Errorf("the matrix of a run without Service cells shows a service row:\n%s", md.String())
 	}
 }
 

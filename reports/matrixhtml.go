@@ -22,8 +22,10 @@ type htmlMatrix struct {
 	Failures  []htmlMatrixFailures
 	// ScopeWarning lists how the columns' scopes differ (Matrix.ScopeWarning).
 	ScopeWarning []string
-	CSS          template.CSS
-	Guard        template.JS
+	// RowLegends explain the rows that are not catalog features (Matrix.RowLegends).
+	RowLegends []RowLegend
+	CSS        template.CSS
+	Guard      template.JS
 }
 
 // htmlMatrixColumn is one column heading: the CNI, and a mark when the column was built from a
@@ -61,7 +63,7 @@ type htmlMatrixFeatureFailures struct {
 // WriteMatrixHTML writes the support matrix as one self-contained HTML page: coloured pass-rate
 // cells that link to the list of failures below the table.
 func WriteMatrixHTML(w io.Writer, m *Matrix) error {
-	p := htmlMatrix{M: m, Synthetic: newHTMLBanner(syntheticMatrixBanner(m)), ScopeWarning: m.ScopeWarning(),
+	p := htmlMatrix{M: m, Synthetic: newHTMLBanner(syntheticMatrixBanner(m)), ScopeWarning: m.ScopeWarning(), RowLegends: m.RowLegends(),
 		CSS: template.CSS(pageCSS), Guard: template.JS(guardJS)}
 	for _, c := range m.CNIs {
 		p.Columns = append(p.Columns, htmlMatrixColumn{CNI: c.CNI.String(), Synthetic: c.Synthetic != "",

@@ -55,6 +55,9 @@ func WriteMatrixMarkdown(w io.Writer, m *Matrix) error {
 		fmt.Fprintf(b, " %s |", mdEscape(c.Judging.Enforce.String()))
 	}
 	b.WriteString("\n\n")
+	for _, l := range m.RowLegends() {
+		fmt.Fprintf(b, "**%s**: %s\n\n", l.Row, mdEscape(l.Text))
+	}
 	for _, c := range m.CNIs {
 		fmt.Fprintf(b, "- **%s**: Kubernetes %s, %d nodes, %s, kernel %s, cnpc %s, run %s", mdEscape(c.Label()),
 			orDash(c.Cluster.KubernetesVersion), c.Cluster.Nodes, orDash(c.Cluster.IPFamily), orDash(c.Cluster.Kernel),

@@ -88,6 +88,9 @@ type Options struct {
 	StabilityWindow Duration `json:"stabilityWindow,omitempty"`
 	// LongestWindow is the longest window the CNI's times to enforce could size.
 	LongestWindow Duration `json:"longestWindow,omitempty"`
+	// Via says how the probes reached the pods: "pod" (their IPs only; empty in runs made before
+	// Services were probed) or "both" (their IPs and their ClusterIP Services, ViaService cells).
+	Via string `json:"via,omitempty"`
 	// Lanes is how many cases ran at once, each in its own copy of its namespaces (0: one, a run
 	// made before lanes).
 	Lanes int `json:"lanes,omitempty"`
@@ -151,15 +154,25 @@ type Step struct {
 	// the window again.
 	ErrorRounds int     `json:"errorRounds,omitempty"`
 	Verdict     Verdict `json:"verdict"`
-	// Cells lists every probed (from, to, target); a destination that does not serve a target
-	// has no cell.
+	// Cells lists every probed (from, to, target, via); a destination that does not serve a
+	// target has no cell.
 	Cells []Cell `json:"cells"`
+	// ServiceIPs holds the ClusterIP of every pod's Service, by the pod, when the step was also
+	// probed through Services (Options.Via "both"): the addresses of its ViaService cells.
+	ServiceIPs map[cases.PeerKey]string `json:"serviceIPs,omitempty"`
 }
+
+// ViaService is Cell.Via for a connection made to the ClusterIP of the destination pod's Service.
+const ViaService = "service"
 
 // Cell is one probed connection: what the engine predicted, what the probes observed.
 type Cell struct {
-	From      cases.PeerKey  `json:"from"`
-	To        cases.PeerKey  `json:"to"`
+	From cases.PeerKey `json:"from"`
+	// To is the destination; for a ViaService cell, the pod behind the Service.
+	To cases.PeerKey `json:"to"`
+	// Via is ViaService for a connection made through the destination's Service (Port is then the
+	// Service's port), empty for one made to the destination's own IP.
+	Via       string         `json:"via,omitempty"`
 	Port      int32          `json:"port"`
 	Protocol  string         `json:"protocol"`
 	Predicted engine.Verdict `json:"predicted"`

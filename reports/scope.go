@@ -18,6 +18,9 @@ type Scope struct {
 	Focus, Labels                 string
 	ConvergeTimeout, ProbeTimeout Duration
 	Attempts                      int
+	// Via is how the probes reached the pods (Options.Via: "" or ViaPods their IPs, ViaBoth their
+	// IPs and their Services).
+	Via string
 	// Lanes is how many cases ran at once (0 and 1: one after another).
 	Lanes int
 	// NeverRan counts the selected cases that have no verdict because the suite stopped first.
@@ -25,6 +28,13 @@ type Scope struct {
 }
 
 const notRecorded = "not recorded"
+
+// viaRow names the scope row of a run probed through Services; a run without it dialled pod IPs
+// only (absentRows).
+const viaRow = "via"
+
+// absentRows is what a scope row that a run does not show stands for, where that is not "none".
+var absentRows = map[string]string{viaRow: "pod IPs"}
 
 // neverRanPrefix starts the reason of a selected case that never ran (cnpc run records them).
 const neverRanPrefix = "never ran"
@@ -34,7 +44,7 @@ const neverRanPrefix = "never ran"
 // that encoding is read back, so those runs compare with today's.
 func (r *Run) Scope() Scope {
 	s := Scope{Cases: strings.Join(r.Options.Cases, ", "), Named: r.Options.Named, Focus: r.Options.Focus, Labels: r.Options.Labels,
-		ConvergeTimeout: r.Options.ConvergeTimeout, ProbeTimeout: r.Options.ProbeTimeout, Attempts: r.Options.Attempts, Lanes: r.Options.Lanes}
+		ConvergeTimeout: r.Options.ConvergeTimeout, ProbeTimeout: r.Options.ProbeTimeout, Attempts: r.Options.Attempts, Via: r.Options.Via, Lanes: r.Options.Lanes}
 	if s.Cases == "" && len(s.Named) == 0 {
 		s.Cases, s.Labels = legacyCases(s.Labels)
 	}
@@ -100,6 +110,10 @@ func (s Scope) Rows() []ScopeRow {
 		ScopeRow{"converge timeout", s.ConvergeTimeout.String()},
 		ScopeRow{"probe timeout", fmt.Sprintf("%s, %d attempts", s.ProbeTimeout, s.Attempts)},
 	)
+	if s.Via == ViaBoth {
+		// Only a run that probed Services says so: its cases have Service cells, which can fail them.
+		rows = append(rows, ScopeRow{viaRow, "pod IPs and each pod's ClusterIP Service"})
+	}
 	if s.Lanes > 1 {
 		// Only a run with lanes says so: its cases ran side by side, each in its own namespaces.
 		rows = append(rows, ScopeRow{"lanes", fmt.Sprintf("%d (cases side by side, each in its own copy of its namespaces)", s.Lanes)})
@@ -152,15 +166,23 @@ func scopeDifferences(labels []string, scopes []Scope) []string {
 		}
 		var parts []string
 		for i, s := range scopes {
-			v := "none"
-			for _, r := range s.Rows() {
-				if r.Name == name {
-					v = r.Value
-				}
-			}
-			parts = append(parts, labels[i]+" "+v)
+			parts = append(parts, labels[i]+" "+s.value(name))
 		}
 		out = append(out, name+": "+strings.Join(parts, ", "))
 	}
 	return out
+}
+
+// value is the value of the scope's row name, or what its absence stands for ("none" unless
+// absentRows says otherwise).
+func (s Scope) value(name string) string {
+	for _, r := range s.Rows() {
+		if r.Name == name {
+			return r.Value
+		}
+	}
+	if a, ok := absentRows[name]; ok {
+		return a
+	}
+	return "none"
 }

@@ -34,6 +34,10 @@ func TestScope(t *testing.T) {
 			"cases generated · focus none · labels sctp || udp · converge timeout 30s · probe timeout 1s, 1 attempts", "cases generated; labels sctp || udp"},
 		{"an old run without a selection", with(func(o *Options) { o.Focus = "^upstream-" }), nil,
 			"cases not recorded · focus ^upstream- · labels none · converge timeout 30s · probe timeout 1s, 1 attempts", "focus ^upstream-"},
+		{"probed through Services too", with(func(o *Options) { o.Cases = []string{"catalog"}; o.Via = ViaBoth }), nil,
+			"cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 1 attempts · via pod IPs and each pod's ClusterIP Service", ""},
+		{"probed at pod IPs, said so", with(func(o *Options) { o.Cases = []string{"catalog"}; o.Via = ViaPods }), nil,
+			"cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 1 attempts", ""},
 		{"side by side in 4 lanes", with(func(o *Options) { o.Cases = []string{"catalog"}; o.Lanes = 4 }), nil,
 			"cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 1 attempts · lanes 4 (cases side by side, each in its own copy of its namespaces)", ""},
 		{"cut short", with(func(o *Options) { o.Cases = []string{"catalog"} }),
@@ -55,24 +59,33 @@ func TestScope(t *testing.T) {
 }
 
 // TestMatrixScopes: a column of a partial run is marked, and columns of different scopes get a
-// warning that names each difference; runs of one scope get none.
+// warning that names each difference; runs of one scope get none. A run probed through Services
+// and one probed at pod IPs only differ in scope.
 func TestMatrixScopes(t *testing.T) {
 	t.Parallel()
-	calico, flannel := loadRun(t, "calico.json"), loadRun(t, "flannel.json")
-	m, err := NewMatrix([]*Run{calico, flannel})
+	calico, flannel, kindnet := loadRun(t, "calico.json"), loadRun(t, "flannel.json"), loadRun(t, "kindnet.json")
+	m, err := NewMatrix([]*Run{calico, kindnet})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w := m.ScopeWarning(); w != nil {
 		t.Errorf("runs of one scope: warning %v", w)
 	}
-	focused := *flannel
+	m, err = NewMatrix([]*Run{calico, flannel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"via: calico@v3.30.2 pod IPs and each pod's ClusterIP Service, flannel@v0.27.4 pod IPs"}
+	if diff := cmp.Diff(want, m.ScopeWarning()); diff != "" {
+		t.Errorf("runs via Services and via pod IPs: scope warning (-want +got):\n%s", diff)
+	}
+	focused := *kindnet
 	focused.Options.Focus, focused.Options.ConvergeTimeout = "^deny-", Duration(10*time.Second)
 	m, err = NewMatrix([]*Run{calico, &focused})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"focus: calico@v3.30.2 none, flannel@v0.27.4 ^deny-", "converge timeout: calico@v3.30.2 30s, flannel@v0.27.4 10s"}
+	want = []string{"focus: calico@v3.30.2 none, kindnet@v1.8.5 ^deny-", "converge timeout: calico@v3.30.2 30s, kindnet@v1.8.5 10s"}
 	if diff := cmp.Diff(want, m.ScopeWarning()); diff != "" {
 		t.Errorf("scope warning (-want +got):\n%s", diff)
 	}
@@ -84,8 +97,8 @@ func TestMatrixScopes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{
-		"> **The columns have different scopes**, so their pass rates do not compare:\n> - focus: calico@v3.30.2 none, flannel@v0.27.4 ^deny-\n",
-		"| feature | calico@v3.30.2 (synthetic) | flannel@v0.27.4 (synthetic) (partial) |",
+		"> **The columns have different scopes**, so their pass rates do not compare:\n> - focus: calico@v3.30.2 none, kindnet@v1.8.5 ^deny-\n",
+		"| feature | calico@v3.30.2 (synthetic) | kindnet@v1.8.5 (synthetic) (partial) |",
 		"; **partial**: focus ^deny-\n",
 	} {
 		if !strings.Contains(md.String(), w) {
@@ -93,7 +106,7 @@ func TestMatrixScopes(t *testing.T) {
 		}
 	}
 	for _, w := range []string{
-		"<li>focus: calico@v3.30.2 none, flannel@v0.27.4 ^deny-</li><li>converge timeout: calico@v3.30.2 30s, flannel@v0.27.4 10s</li>",
+		"<li>focus: calico@v3.30.2 none, kindnet@v1.8.5 ^deny-</li><li>converge timeout: calico@v3.30.2 30s, kindnet@v1.8.5 10s</li>",
 		`<span class="partial-tag" title="partial: focus ^deny-">(partial)</span>`,
 	} {
 		if !strings.Contains(page.String(), w) {

@@ -147,14 +147,14 @@ func TestSyntheticMatrix(t *testing.T) {
 			banner,
 			// The real run is partial too (one case, by focus); that mark is not the synthetic one.
 			"| feature | kube-router@v1.3.2 (partial) | calico@v3.30.2 (synthetic) |",
-			`- **calico@v3.30.2 (synthetic)**: Kubernetes v1.35.0, 3 nodes, ipv4, kernel 6.8.0-48-generic, cnpc v0.1.0, run 2026-11-20; synthetic: made up by reports/testrun\_test.go for the golden tests; no cluster was run; scope: cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 3 attempts`,
+			`- **calico@v3.30.2 (synthetic)**: Kubernetes v1.35.0, 3 nodes, ipv4, kernel 6.8.0-48-generic, cnpc v0.1.0, run 2026-11-20; synthetic: made up by reports/testrun\_test.go for the golden tests; no cluster was run; scope: cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 3 attempts · via pod IPs and each pod's ClusterIP Service`,
 		}, []string{
 			"<title>cnpc NetworkPolicy support matrix (synthetic test data)</title>",
 			htmlBanner,
 			`  <thead><tr><th>feature</th><th>kube-router@v1.3.2 <span class="partial-tag" title="partial: focus deny-all-ingress$">(partial)</span><span class="sub">Kubernetes v1.34.4 · ipv4 · 2026-11-23</span>` +
 				`<span class="sub" title="scope">cases not recorded · focus deny-all-ingress$ · labels none · converge timeout 30s · probe timeout 1s, 1 attempts</span></th>` +
 				`<th class="synthetic">calico@v3.30.2 <span class="synthetic-tag">(synthetic)</span><span class="sub">Kubernetes v1.35.0 · ipv4 · 2026-11-20</span>` +
-				`<span class="sub" title="scope">cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 3 attempts</span></th></tr></thead>`,
+				`<span class="sub" title="scope">cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 3 attempts · via pod IPs and each pod&#39;s ClusterIP Service</span></th></tr></thead>`,
 		}},
 	}
 	for _, tt := range tests {

@@ -10,10 +10,12 @@ import (
 )
 
 // The synthetic runs under testdata/runs are built here, so what each one is meant to show is
-// written down: calico passes everything, flannel enforces no policy (every deny case fails), and
-// kindnet runs on a kernel without SCTP (so cases pass with SCTP cells unsupported, and the one whose
-// only denied cells are SCTP is unsupported), rejects instead of dropping, has a flaky cell, a
-// mismatched cell and a case that could not be set up. TestRecordedRuns keeps the files equal to these builders.
+// written down: calico passes everything, through Services too; flannel enforces no policy (every
+// deny case fails) and is a run made before Services were probed (no Service cells, no
+// options.via); and kindnet, probed through Services too, runs on a kernel without SCTP (so cases
+// pass with SCTP cells unsupported, and the one whose only denied cells are SCTP is unsupported),
+// rejects instead of dropping, has a flaky cell, a mismatched cell and, in the same case, a
+// mismatched Service cell elsewhere, and a case that could not be set up. TestRecordedRuns keeps the files equal to these builders.
 // Each carries Run.Synthetic (testSynthetic), so every writer labels it as test data.
 
 var testPeers = []cases.PeerKey{"x/a", "x/b", "y/a"}
@@ -114,11 +116,11 @@ func testCatalog() []testCase {
 	}
 }
 
-// observer decides what a CNI observed for one cell.
-type observer func(c testCase, step int, from, to cases.PeerKey, target string, allowed bool) (Class, []cases.Outcome)
+// observer decides what a CNI observed for one cell; via is the cell's Via.
+type observer func(c testCase, step int, from, to cases.PeerKey, target, via string, allowed bool) (Class, []cases.Outcome)
 
-// calicoObserve: everything matches; denied connections time out.
-func calicoObserve(_ testCase, _ int, _, _ cases.PeerKey, _ string, allowed bool) (Class, []cases.Outcome) {
+// calicoObserve: everything matches, through Services too; denied connections time out.
+func calicoObserve(_ testCase, _ int, _, _ cases.PeerKey, _, _ string, allowed bool) (Class, []cases.Outcome) {
 	if allowed {
 		return Match, []cases.Outcome{cases.Connected}
 	}
@@ -126,22 +128,24 @@ func calicoObserve(_ testCase, _ int, _, _ cases.PeerKey, _ string, allowed bool
 }
 
 // flannelObserve: no policy is enforced, so every connection succeeds.
-func flannelObserve(_ testCase, _ int, _, _ cases.PeerKey, _ string, allowed bool) (Class, []cases.Outcome) {
+func flannelObserve(_ testCase, _ int, _, _ cases.PeerKey, _, _ string, allowed bool) (Class, []cases.Outcome) {
 	if allowed {
 		return Match, []cases.Outcome{cases.Connected}
 	}
 	return Mismatch, []cases.Outcome{cases.Connected, cases.Connected, cases.Connected}
 }
 
-// kindnetObserve: no SCTP on the kernel, rejects instead of drops, one flaky cell and one
-// mismatched cell (UDP let through where only TCP is allowed).
-func kindnetObserve(c testCase, _ int, from, to cases.PeerKey, target string, allowed bool) (Class, []cases.Outcome) {
+// kindnetObserve: no SCTP on the kernel, rejects instead of drops, one flaky cell, one mismatched
+// cell (UDP let through where only TCP is allowed) and, in the same case, one mismatched Service
+// cell that differs from it (x/b reaches x/a's Service on UDP, though not x/a itself).
+func kindnetObserve(c testCase, _ int, from, to cases.PeerKey, target, via string, allowed bool) (Class, []cases.Outcome) {
 	switch {
 	case target == "SCTP/80":
 		return ClassUnsupported, []cases.Outcome{cases.Unsupported}
-	case c.name == "deny-all-egress" && from == "x/b" && to == "y/a" && target == "UDP/80":
+	case c.name == "deny-all-egress" && from == "x/b" && to == "y/a" && target == "UDP/80" && via == "":
 		return ClassFlaky, []cases.Outcome{cases.Refused, cases.Connected, cases.Refused}
-	case c.name == "allow-tcp-80-only" && from == "y/a" && to == "x/a" && target == "UDP/80":
+	case c.name == "allow-tcp-80-only" && from == "y/a" && to == "x/a" && target == "UDP/80" && via == "",
+		c.name == "allow-tcp-80-only" && from == "x/b" && to == "x/a" && target == "UDP/80" && via == ViaService:
 		return Mismatch, []cases.Outcome{cases.Connected, cases.Connected, cases.Connected}
 	case allowed:
 		return Match, []cases.Outcome{cases.Connected}
@@ -149,27 +153,24 @@ func kindnetObserve(c testCase, _ int, from, to cases.PeerKey, target string, al
 	return Match, []cases.Outcome{cases.Refused}
 }
 
-func buildStep(tc testCase, i int, ts testStep, observe observer) Step {
+// testServiceIPs are the ClusterIPs of the test pods' Services.
+var testServiceIPs = map[cases.PeerKey]string{"x/a": "10.96.0.10", "x/b": "10.96.0.11", "y/a": "10.96.0.12"}
+
+// buildStep records one step: every cell to the peers' IPs, then, in a run via ViaBoth, every
+// cell through the pods' Services (all test peers are pods).
+func buildStep(tc testCase, i int, ts testStep, observe observer, via string) Step {
 	s := Step{Index: i, Name: ts.name, Policies: ts.policies, Peers: testPeers, Targets: testTargets,
 		ConvergeTime: Duration(time.Duration(1200+300*i) * time.Millisecond), Polls: 2, Verdict: Pass}
-	for _, tg := range testTargets {
-		proto, port, _ := strings.Cut(tg, "/")
-		for _, from := range testPeers {
-			for _, to := range testPeers {
-				allowed := ts.allowed(from, to, tg)
-				class, attempts := observe(tc, i, from, to, tg, allowed)
-				c := Cell{From: from, To: to, Port: map[string]int32{"80": 80}[port], Protocol: proto,
-					Predicted: engine.Denied, Observed: attempts[len(attempts)-1], Attempts: attempts, Class: class}
-				if allowed {
-					c.Predicted = engine.Allowed
+	vias := []string{""}
+	if via == ViaBoth {
+		vias, s.ServiceIPs = append(vias, ViaService), testServiceIPs
+	}
+	for _, v := range vias {
+		for _, tg := range testTargets {
+			for _, from := range testPeers {
+				for _, to := range testPeers {
+					s.Cells = append(s.Cells, buildCell(tc, i, ts, observe, from, to, tg, v))
 				}
-				if class == Mismatch && ts.explain != nil {
-					c.Explanation = ts.explain(from, to, tg)
-				}
-				if class == ClassFlaky {
-					c.Detail = "attempt 2 connected after 3ms; attempts 1 and 3: ICMP port unreachable"
-				}
-				s.Cells = append(s.Cells, c)
 			}
 		}
 	}
@@ -178,6 +179,24 @@ func buildStep(tc testCase, i int, ts testStep, observe observer) Step {
 		s.ConvergeTime, s.Polls = Duration(30*time.Second), 15
 	}
 	return s
+}
+
+func buildCell(tc testCase, i int, ts testStep, observe observer, from, to cases.PeerKey, tg, via string) Cell {
+	proto, port, _ := strings.Cut(tg, "/")
+	allowed := ts.allowed(from, to, tg)
+	class, attempts := observe(tc, i, from, to, tg, via, allowed)
+	c := Cell{From: from, To: to, Via: via, Port: map[string]int32{"80": 80}[port], Protocol: proto,
+		Predicted: engine.Denied, Observed: attempts[len(attempts)-1], Attempts: attempts, Class: class}
+	if allowed {
+		c.Predicted = engine.Allowed
+	}
+	if class == Mismatch && ts.explain != nil {
+		c.Explanation = ts.explain(from, to, tg)
+	}
+	if class == ClassFlaky {
+		c.Detail = "attempt 2 connected after 3ms; attempts 1 and 3: ICMP port unreachable"
+	}
+	return c
 }
 
 // stepVerdict: a mismatch, flaky cell or error fails the step; a step whose every conclusive cell
@@ -213,12 +232,14 @@ type override struct {
 // testSynthetic marks every run built here: none of them came from a cluster.
 const testSynthetic = "made up by reports/testrun_test.go for the golden tests; no cluster was run"
 
-func buildRun(cni CNI, kernel string, unsupported []string, observe observer, overrides map[string]override) *Run {
+// via is the run's Options.Via: "" for a run made before Services were probed, ViaBoth to probe
+// through them too.
+func buildRun(cni CNI, kernel, via string, unsupported []string, observe observer, overrides map[string]override) *Run {
 	start := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	r := &Run{SchemaVersion: SchemaVersion, Synthetic: testSynthetic, Tool: Tool{Version: "v0.1.0", Commit: "27e9f21"}, CNI: cni,
 		Cluster: Cluster{KubernetesVersion: "v1.35.0", KindVersion: "v0.33.0", Nodes: 3, IPFamily: "ipv4", Kernel: kernel},
 		Start:   start, Options: Options{ConvergeTimeout: Duration(30 * time.Second), ProbeTimeout: Duration(time.Second), Attempts: 3,
-			Cases: []string{"catalog"}},
+			Cases: []string{"catalog"}, Via: via},
 		Unsupported: unsupported}
 	elapsed := time.Duration(0)
 	for _, tc := range testCatalog() {
@@ -229,7 +250,7 @@ func buildRun(cni CNI, kernel string, unsupported []string, observe observer, ov
 		case overrides[tc.name].verdict == Error:
 			c.Verdict, c.Reason, c.Duration = Error, overrides[tc.name].reason, Duration(45*time.Second)
 		default:
-			c.Verdict, c.Duration = buildSteps(&c, tc, observe)
+			c.Verdict, c.Duration = buildSteps(&c, tc, observe, via)
 			if o, ok := overrides[tc.name]; ok {
 				c.Verdict, c.Reason = o.verdict, o.reason
 			}
@@ -241,11 +262,11 @@ func buildRun(cni CNI, kernel string, unsupported []string, observe observer, ov
 	return r
 }
 
-func buildSteps(c *Case, tc testCase, observe observer) (Verdict, Duration) {
+func buildSteps(c *Case, tc testCase, observe observer, via string) (Verdict, Duration) {
 	v, d := Pass, time.Duration(0)
 	judged := false
 	for i, ts := range tc.steps {
-		s := buildStep(tc, i, ts, observe)
+		s := buildStep(tc, i, ts, observe, via)
 		c.Steps = append(c.Steps, s)
 		d += time.Duration(s.ConvergeTime) + 800*time.Millisecond
 		switch s.Verdict {
@@ -292,15 +313,15 @@ func gradeUnsupported(c *Case) Verdict {
 }
 
 func calicoRun() *Run {
-	return buildRun(CNI{Name: "calico", Version: "v3.30.2"}, "6.8.0-48-generic", nil, calicoObserve, nil)
+	return buildRun(CNI{Name: "calico", Version: "v3.30.2"}, "6.8.0-48-generic", ViaBoth, nil, calicoObserve, nil)
 }
 
 func flannelRun() *Run {
-	return buildRun(CNI{Name: "flannel", Version: "v0.27.4"}, "6.8.0-48-generic", nil, flannelObserve, nil)
+	return buildRun(CNI{Name: "flannel", Version: "v0.27.4"}, "6.8.0-48-generic", "", nil, flannelObserve, nil)
 }
 
 func kindnetRun() *Run {
-	return buildRun(CNI{Name: "kindnet", Version: "v1.8.5"}, "6.1.0-27-cloud-amd64", []string{"sctp: kernel has no SCTP (modprobe sctp failed on every node)"},
+	return buildRun(CNI{Name: "kindnet", Version: "v1.8.5"}, "6.1.0-27-cloud-amd64", ViaBoth, []string{"sctp: kernel has no SCTP (modprobe sctp failed on every node)"},
 		kindnetObserve, map[string]override{
 			"pod-label-change": {Error, "setup: set labels of x/b: timed out after 30s waiting for the pod to be ready"},
 		})

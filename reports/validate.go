@@ -3,6 +3,9 @@ package reports
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/cnpc-dev/cnpc/cases"
@@ -22,6 +25,9 @@ func (r *Run) Validate() error {
 	}
 	if r.CNI.Name == "" {
 		add("cni.name: found \"\", expected the plugin's name")
+	}
+	if v := r.Options.Via; v != "" && v != ViaPods && v != ViaBoth {
+		add("options.via: found %q, expected one of [%s %s]", v, ViaPods, ViaBoth)
 	}
 	for i, c := range r.Cases {
 		p := fmt.Sprintf("cases[%d]", i)
@@ -69,14 +75,29 @@ func (s Step) validate(p string) []error {
 		}
 		targets[tg] = true
 	}
-	seen := map[string]bool{}
+	seen := map[cellKey]bool{}
 	for i, c := range s.Cells {
 		errs = append(errs, c.validate(fmt.Sprintf("%s.cells[%d]", p, i), peers, targets, seen)...)
+	}
+	return append(errs, s.validServiceIPs(p, peers)...)
+}
+
+// validServiceIPs checks that every key of ServiceIPs is a pod of the step and every value an IP
+// address, in key order.
+func (s Step) validServiceIPs(p string, peers map[cases.PeerKey]bool) []error {
+	var errs []error
+	for _, k := range slices.Sorted(maps.Keys(s.ServiceIPs)) {
+		if !peers[k] || !k.IsPod() {
+			errs = append(errs, fmt.Errorf("%s.serviceIPs: found %q, expected one of the step's pods", p, k))
+		}
+		if _, err := netip.ParseAddr(s.ServiceIPs[k]); err != nil {
+			errs = append(errs, fmt.Errorf("%s.serviceIPs.%s: found %q, expected an IP address", p, k, s.ServiceIPs[k]))
+		}
 	}
 	return errs
 }
 
-func (c Cell) validate(p string, peers map[cases.PeerKey]bool, targets map[engine.Target]bool, seen map[string]bool) []error {
+func (c Cell) validate(p string, peers map[cases.PeerKey]bool, targets map[engine.Target]bool, seen map[cellKey]bool) []error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	if !peers[c.From] {
@@ -92,7 +113,8 @@ func (c Cell) validate(p string, peers map[cases.PeerKey]bool, targets map[engin
 	case !targets[tg]:
 		add("%s: target %s is not one of the step's targets", p, tg)
 	}
-	key := fmt.Sprintf("%s>%s %s/%d", c.From, c.To, c.Protocol, c.Port)
+	errs = append(errs, c.validVia(p)...)
+	key := cellKeyOf(c)
 	if seen[key] {
 		add("%s: cell %s listed twice", p, key)
 	}
@@ -110,6 +132,25 @@ func (c Cell) validate(p string, peers map[cases.PeerKey]bool, targets map[engin
 	}
 	if !c.Class.Valid() {
 		add("%s.class: found %q, expected one of %v", p, c.Class, Classes)
+	}
+	return errs
+}
+
+// validVia checks the cell's Via, and that a Service cell joins two pods: only pods probe Services,
+// and only pods have one.
+func (c Cell) validVia(p string) []error {
+	switch {
+	case c.Via == "":
+		return nil
+	case c.Via != ViaService:
+		return []error{fmt.Errorf("%s.via: found %q, expected %q or no field", p, c.Via, ViaService)}
+	}
+	var errs []error
+	if !c.From.IsPod() {
+		errs = append(errs, fmt.Errorf("%s.from: found %q, expected a pod: only pods probe Services", p, c.From))
+	}
+	if !c.To.IsPod() {
+		errs = append(errs, fmt.Errorf("%s.to: found %q, expected a pod: only pods have a Service", p, c.To))
 	}
 	return errs
 }
