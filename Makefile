@@ -12,6 +12,8 @@ LABELS ?=
 CASES ?=
 # LANES=n: how many cases run at once (default: cnpc run's, one per two CPUs); LANES=1 one by one.
 LANES ?=
+# VIA=both: probe every pod through a ClusterIP Service too (default: cnpc run's, pod IPs only).
+VIA ?=
 # CASE_DIR=dir (or several, space-separated): your own case files; alone they run without the
 # catalog, CASES=catalog,own runs both.
 CASE_DIR ?=
@@ -68,7 +70,7 @@ images: build ## build CNI=<name>'s node image, CNI images and manifest from sou
 
 conformance: build probe-image ## create a kind cluster with CNI=<name>, run the catalog, write reports/out/<cni>
 	$(GO) test -c -ldflags '$(LDFLAGS)' -o bin/netpol.test ./suites/netpol
-	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(foreach d,$(CASE_DIR),--case-dir '$(d)') $(if $(LANES),--lanes '$(LANES)') $(if $(KEEP),--keep) $(RUN_ARGS)
+	./bin/cnpc run --cni "$(CNI)" --probe-image '$(PROBE_IMAGE)' --suite bin/netpol.test $(if $(FOCUS),--focus '$(FOCUS)') $(if $(LABELS),--labels '$(LABELS)') $(if $(CASES),--cases '$(CASES)') $(foreach d,$(CASE_DIR),--case-dir '$(d)') $(if $(LANES),--lanes '$(LANES)') $(if $(VIA),--via '$(VIA)') $(if $(KEEP),--keep) $(RUN_ARGS)
 
 publish: build ## copy the real run in reports/out/<CNI> to reports/published/<CNI> and remake the matrix
 	@test -n "$(CNI)" || { echo "usage: make publish CNI=<profile>"; exit 2; }

@@ -47,6 +47,21 @@ MUTANTS = [
      "\treturn Definite\n}\n\n// describe", "\treturn PodIPInIPBlock\n}\n\n// describe", "./engine", "Provenance"),
     ("external-only reading keeps pods in ipBlocks", "engine/provenance.go",
      "b.clearBelow(p.u.nPods)", "_ = b", "./engine", "Provenance|Fuzz"),
+    ("Service cells judged by the pod provenance", "suites/netpol/impldefined.go",
+     "\t\t\tprovenance = svc.Provenance\n", "\n", "./suites/netpol", "Service"),
+    ("ClusterIP reading never differs", "engine/service.go",
+     "\t\treturn ServiceIPInIPBlock\n", "\t\treturn Definite\n", "./engine", "Service"),
+    ("egress ipBlock matched against the backend's IP", "engine/service.go",
+     "r.ipBlock[j] && r.blocks[j].contains(ip)", "r.ipBlock[j] && set.has(d)", "./engine", "Service"),
+    ("a Service port reaches the port of its own number", "engine/service.go",
+     "\t\t\t\tnumber, found = cp.Port, true\n", "\t\t\t\tfound = true\n", "./engine", "Service"),
+    ("endpoints ready before their pod is", "suites/netpol/services.go",
+     "if ep.Conditions.Ready == nil || !*ep.Conditions.Ready {", "if false {", "./suites/netpol", "Endpoints"),
+    ("hairpin Service cells graded", "suites/netpol/compare.go",
+     "if service && key.From == key.To {", "if false {", "./suites/netpol", "Service"),
+    ("Service cells keyed as pod-IP cells", "suites/netpol/observe.go",
+     "Target: engine.Target{Protocol: r.Protocol, Port: r.Port}, Service: service}", "Target: engine.Target{Protocol: r.Protocol, Port: r.Port}}",
+     "./suites/netpol", "Service"),
 ]
 
 

@@ -39,7 +39,7 @@ type runFlags struct {
 	convergeTimeout, readyTimeout        time.Duration
 	suiteTimeout, stabilityWindow        time.Duration
 	longestWindow                        time.Duration
-	grading                              string
+	grading, via                         string
 	// caseDirs are --case-dir; args the positional arguments (case files or case names).
 	caseDirs, args []string
 	// casesGiven says --cases was given; without it a run of the user's cases runs only those.
@@ -122,6 +122,7 @@ func (f *runFlags) define(cmd *cobra.Command) {
 	fs.IntVar(&f.lanes, "lanes", defaultLanes, "how many cases run at once, each in its own copy of its namespaces (default one per two CPUs; 1: one after another, in the cases' own namespaces)")
 	fs.DurationVar(&f.longestWindow, "longest-window", 10*time.Second, "the longest the stability window may grow with the CNI's times to enforce")
 	fs.StringVar(&f.grading, "grading", "api", "how cells the API leaves to the plugin are judged: api (implementation-defined) or upstream (as the upstream e2e tests: an ipBlock matches pod IPs)")
+	fs.StringVar(&f.via, "via", "pod", "how probes reach the pods: pod (their IPs) or both (their IPs, and from every pod a ClusterIP Service in front of each pod)")
 	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
 	fs.DurationVar(&f.suiteTimeout, "suite-timeout", 12*time.Hour, "how long the whole suite may run (Ginkgo's own default, 1h, cuts --cases all short)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
@@ -183,6 +184,9 @@ func (f *runFlags) check() error {
 	}
 	if f.grading != "api" && f.grading != "upstream" {
 		errs = append(errs, fmt.Errorf("--grading: found %q, expected api or upstream", f.grading))
+	}
+	if f.via != "pod" && f.via != "both" {
+		errs = append(errs, fmt.Errorf("--via: found %q, expected pod or both", f.via))
 	}
 	if f.existing && (f.reuse || f.nodeImage != "" || len(f.manifests) > 0 || len(f.loadImages) > 0) {
 		errs = append(errs, errors.New("--existing: cannot be combined with --reuse, --node-image, --manifest or --load-image (cnpc does not manage that cluster)"))

@@ -306,6 +306,7 @@ func (r *runner) suiteArgs(version, results string) []string {
 		"--stability-window=" + r.f.stabilityWindow.String(),
 		"--longest-window=" + r.f.longestWindow.String(),
 		"--grading=" + r.f.grading,
+		"--via=" + r.f.via,
 		"--lanes=" + strconv.Itoa(r.f.lanes),
 		"--ginkgo.timeout=" + r.f.suiteTimeout.String(),
 		"--ginkgo.no-color", // Ginkgo writes to a file (runSuite)

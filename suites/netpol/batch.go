@@ -3,6 +3,8 @@ package netpol
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,13 +13,54 @@ import (
 	"github.com/cnpc-dev/cnpc/probes"
 )
 
-// CellKey names one cell of a truth table.
+// CellKey names one cell of a truth table. Service is set for a connection made through the
+// destination pod's Service; To is then the backend pod and Target the Service port.
 type CellKey struct {
 	From, To cases.PeerKey
 	Target   engine.Target
+	Service  bool
 }
 
-func (k CellKey) String() string { return fmt.Sprintf("%s -> %s %s", k.From, k.To, k.Target) }
+func (k CellKey) String() string {
+	if k.Service {
+		return fmt.Sprintf("%s -> %s %s via service", k.From, k.To, k.Target)
+	}
+	return fmt.Sprintf("%s -> %s %s", k.From, k.To, k.Target)
+}
+
+// servicePrefix starts the name of a probe target that is a Service: "service:x/a", the
+// Service of pod x/a. Peer keys never contain a colon, so no pod or external host is named so.
+const servicePrefix = "service:"
+
+// serviceTargetKey reads a probe target's name back: the peer it names, and whether it names
+// that pod's Service.
+func serviceTargetKey(name string) (cases.PeerKey, bool) {
+	if rest, ok := strings.CutPrefix(name, servicePrefix); ok {
+		return cases.PeerKey(rest), true
+	}
+	return cases.PeerKey(name), false
+}
+
+// WithServices returns copies of batches in which every pod source also probes every Service
+// port of svcs at its ClusterIP, expecting the backend pod's identity. External hosts probe no
+// Service: a ClusterIP is served inside the cluster only.
+func WithServices(batches map[cases.PeerKey]probes.Batch, svcs []cases.Service) map[cases.PeerKey]probes.Batch {
+	var extra []probes.Target
+	for _, svc := range svcs {
+		for _, p := range svc.Ports {
+			t := p.Target()
+			extra = append(extra, probes.Target{Name: servicePrefix + svc.Backend().String(), IP: svc.IP, Port: t.Port, Protocol: t.Protocol, Expect: svc.Backend().String()})
+		}
+	}
+	out := make(map[cases.PeerKey]probes.Batch, len(batches))
+	for k, b := range batches {
+		if k.IsPod() {
+			b.Targets = append(slices.Clone(b.Targets), extra...)
+		}
+		out[k] = b
+	}
+	return out
+}
 
 // Batches returns, for every peer of the topology (pods and externals), the one batch it probes per
 // round: every peer, itself included, on every port that peer serves, each expecting that peer's

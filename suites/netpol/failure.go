@@ -25,6 +25,14 @@ func FailureText(title string, pred *engine.Prediction, conv Convergence) string
 	b.WriteString(c.Observed.String())
 	b.WriteString("\ndiff:\n")
 	b.WriteString(c.Diff.String())
+	if sv := c.Services; sv != nil {
+		b.WriteString("\nthrough each pod's Service (ClusterIP), predicted:\n")
+		b.WriteString(sv.Predicted.String())
+		b.WriteString("\nthrough Services, observed:\n")
+		b.WriteString(sv.Observed.String())
+		b.WriteString("\nthrough Services, diff:\n")
+		b.WriteString(sv.Diff.String())
+	}
 	for k, r := range conv.Flipped {
 		fmt.Fprintf(&b, "\nflipped after matching: %s observed %s: %s\n", k, r.Outcome, rawResult(Judged{Result: r}))
 	}
@@ -38,7 +46,7 @@ func FailureText(title string, pred *engine.Prediction, conv Convergence) string
 			break
 		}
 		fmt.Fprintf(&b, "\n%s: predicted %s, observed %s [%s]\n", j.Key, j.Predicted, j.Result.Outcome, j.Class)
-		if ex, err := pred.Explain(j.Key.From, j.Key.To, j.Key.Target); err == nil {
+		if ex, err := c.explainer(pred, j.Key).Explain(j.Key.From, j.Key.To, j.Key.Target); err == nil {
 			fmt.Fprintf(&b, "  engine: %s\n", strings.ReplaceAll(strings.TrimSpace(ex.String()), "\n", "\n          "))
 		}
 		fmt.Fprintf(&b, "  probe:  %s\n", rawResult(j))

@@ -59,9 +59,10 @@ type cellID struct {
 	from, to cases.PeerKey
 	protocol string
 	port     int32
+	via      string
 }
 
-func idOf(c reports.Cell) cellID { return cellID{c.From, c.To, c.Protocol, c.Port} }
+func idOf(c reports.Cell) cellID { return cellID{c.From, c.To, c.Protocol, c.Port, c.Via} }
 
 // decidingCells returns the predicate for the deciding cells of the steps: the graded cells
 // denied in some step, or every graded cell when none is denied.
@@ -107,7 +108,7 @@ func (c *Comparison) markNotGraded(graded []cases.Target) error {
 		c.Counts[j.Class]--
 		j.Class = reports.ClassNotGraded
 		c.Counts[j.Class]++
-		if err := c.Diff.Set(j.Key.From, j.Key.To, j.Key.Target, engine.CellNotGraded); err != nil {
+		if err := c.diffOf(j.Key).Set(j.Key.From, j.Key.To, j.Key.Target, engine.CellNotGraded); err != nil {
 			return err
 		}
 	}

@@ -41,15 +41,31 @@ func ParseGrading(s string) (Grading, error) {
 // denied, which is what a plugin applying ipBlock to external addresses only shows. Any other
 // disagreement, an unexplained leak above all, stays a mismatch.
 func ImplementationDefinedCells(pred *engine.Prediction, g Grading) ImplementationDefined {
+	return ImplementationDefinedServiceCells(pred, nil, g)
+}
+
+// ImplementationDefinedServiceCells is ImplementationDefinedCells for a round that also probes
+// Services: their cells are judged by svc's provenance, which adds the ipBlocks that read a
+// Service's ClusterIP differently from its backend's IP (engine.ServiceIPInIPBlock). Grading
+// upstream fails those too: the upstream e2e tests probe through Services and expect the
+// backend's reading.
+func ImplementationDefinedServiceCells(pred *engine.Prediction, svc *engine.ServicePrediction, g Grading) ImplementationDefined {
 	return func(k CellKey) bool {
-		v, err := pred.Provenance(k.From, k.To, k.Target)
+		provenance := pred.Provenance
+		if k.Service {
+			if svc == nil {
+				return false
+			}
+			provenance = svc.Provenance
+		}
+		v, err := provenance(k.From, k.To, k.Target)
 		if err != nil {
 			return false
 		}
 		switch v {
 		case engine.SelfTraffic:
 			return true
-		case engine.PodIPInIPBlock:
+		case engine.PodIPInIPBlock, engine.ServiceIPInIPBlock:
 			return g != GradingUpstream
 		}
 		return false

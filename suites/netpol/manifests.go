@@ -68,7 +68,7 @@ func podObject(p cases.Pod, image, node string) *corev1.Pod {
 		ObjectMeta: metav1.ObjectMeta{
 			Namespace:   p.Namespace,
 			Name:        p.Name,
-			Labels:      copyLabels(p.Labels),
+			Labels:      podLabels(p),
 			Annotations: map[string]string{specAnnotation: podSpecKey(p, image)},
 		},
 		Spec: corev1.PodSpec{

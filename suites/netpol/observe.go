@@ -17,19 +17,31 @@ import (
 type Runner func(ctx context.Context, src cases.PeerKey, stdin []byte) (ExecResult, error)
 
 // Observation is one probe round: every source probed every target once (with the batch's
-// attempts). Table holds the outcome cells in the shape of the prediction's table.
+// attempts). Table holds the outcome cells in the shape of the prediction's table, Services
+// (when the round probed them) those made through Services in the shape of the Service
+// prediction's.
 type Observation struct {
-	Table   *engine.Table
-	Results map[CellKey]probes.Result
-	Took    time.Duration
+	Table    *engine.Table
+	Services *engine.Table
+	Results  map[CellKey]probes.Result
+	Took     time.Duration
 }
 
 // Observe runs one round: one prober run per source, all sources at once, each carrying its whole
 // batch. A source whose run fails turns every one of its cells into an error with the reason;
 // it never reads as denied.
 func Observe(ctx context.Context, run Runner, batches map[cases.PeerKey]probes.Batch, peers []cases.PeerKey, targets []engine.Target) *Observation {
+	return ObserveServices(ctx, run, batches, peers, targets, nil)
+}
+
+// ObserveServices is Observe for batches that also probe Services (WithServices): their cells
+// go to a table in the shape of svc's (nil: the batches probe none).
+func ObserveServices(ctx context.Context, run Runner, batches map[cases.PeerKey]probes.Batch, peers []cases.PeerKey, targets []engine.Target, svc *engine.ServicePrediction) *Observation {
 	start := time.Now()
 	obs := &Observation{Table: engine.NewTable(peers, targets), Results: map[CellKey]probes.Result{}}
+	if svc != nil {
+		obs.Services = engine.NewTable(svc.Peers(), svc.Targets())
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, src := range peers {
@@ -79,12 +91,19 @@ func probeSource(ctx context.Context, run Runner, src cases.PeerKey, batch probe
 
 func (o *Observation) record(src cases.PeerKey, r probes.Result) {
 	r = checkIdentity(r)
-	key := CellKey{From: src, To: cases.PeerKey(r.Name), Target: engine.Target{Protocol: r.Protocol, Port: r.Port}}
+	to, service := serviceTargetKey(r.Name)
+	key := CellKey{From: src, To: to, Target: engine.Target{Protocol: r.Protocol, Port: r.Port}, Service: service}
 	cell := engine.OutcomeCell(r.Outcome)
 	if r.Flaky && r.Outcome.Conclusive() {
 		cell = engine.CellFlaky
 	}
-	if err := o.Table.Set(key.From, key.To, key.Target, cell); err != nil {
+	table := o.Table
+	if service {
+		table = o.Services
+	}
+	if table == nil {
+		r.Outcome, r.Error = cases.Error, "a Service was probed in a round that probes none"
+	} else if err := table.Set(key.From, key.To, key.Target, cell); err != nil {
 		// A target outside the table's shape cannot be judged; keep it visible as an error result.
 		r.Outcome, r.Error = cases.Error, err.Error()
 	}

@@ -44,6 +44,8 @@ type Options struct {
 	LongestWindow time.Duration
 	// Lanes is how many cases run at once, each in its own copy of its namespaces (LaneNames).
 	Lanes int
+	// Via says whether pods are probed at their IPs only or through their Services too.
+	Via Via
 }
 
 // DefaultLanes is how many lanes a run has unless told: one per two CPUs. Measured here with
@@ -69,6 +71,7 @@ func DefaultOptions() Options {
 		StabilityWindow: 2 * time.Second,
 		LongestWindow:   10 * time.Second,
 		Lanes:           DefaultLanes,
+		Via:             ViaPod,
 	}
 }
 
@@ -97,6 +100,9 @@ func (o Options) Validate() error {
 		errs = append(errs, fmt.Errorf("--lanes: found %d, expected 1 to %d", o.Lanes, MaxLanes))
 	}
 	if _, err := ParseGrading(string(o.Grading)); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := ParseVia(string(o.Via)); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

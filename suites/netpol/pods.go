@@ -60,7 +60,7 @@ func (c *Cluster) ensurePods(ctx context.Context, topo cases.Topology, image str
 			idx, ok := want[key]
 			if ok && fits(cur, podSpecKey(topo.Pods[idx], image)) {
 				present[key] = true
-				if err := c.patchLabels(ctx, cur, cur.Labels, copyLabels(topo.Pods[idx].Labels)); err != nil {
+				if err := c.patchLabels(ctx, cur, cur.Labels, podLabels(topo.Pods[idx])); err != nil {
 					errs = append(errs, fmt.Errorf("label pod %s: %w", key, err))
 				}
 				continue

@@ -36,8 +36,11 @@ func StepRecord(index int, name string, policies []networkingv1.NetworkPolicy, p
 		st.Verdict = reports.Error
 		return st
 	}
+	if sv := conv.Final.Services; sv != nil {
+		st.ServiceIPs = sv.IPs
+	}
 	for _, j := range conv.Final.Cells {
-		c := cellRecord(pred, j)
+		c := cellRecord(conv.Final.explainer(pred, j.Key), j)
 		if r, ok := conv.Flipped[j.Key]; ok {
 			c.Class = reports.ClassFlaky
 			c.Detail = strings.TrimSpace(fmt.Sprintf("matched from %s, then disagreed in the round that started %s after the step began (its stability window needed matching rounds until %s): %s",
@@ -49,10 +52,26 @@ func StepRecord(index int, name string, policies []networkingv1.NetworkPolicy, p
 	return st
 }
 
-func cellRecord(pred *engine.Prediction, j Judged) reports.Cell {
+// explainer explains one cell: the pod prediction or the Service prediction.
+type explainer interface {
+	Explain(from, to cases.PeerKey, t engine.Target) (engine.Explanation, error)
+}
+
+// explainer returns what explains cell k of the comparison.
+func (c *Comparison) explainer(pred *engine.Prediction, k CellKey) explainer {
+	if k.Service && c.Services != nil {
+		return c.Services.Pred
+	}
+	return pred
+}
+
+func cellRecord(pred explainer, j Judged) reports.Cell {
 	c := reports.Cell{
 		From: j.Key.From, To: j.Key.To, Port: j.Key.Target.Port, Protocol: string(j.Key.Target.Protocol),
 		Predicted: j.Predicted, Observed: j.Result.Outcome, Class: j.Class,
+	}
+	if j.Key.Service {
+		c.Via = reports.ViaService
 	}
 	if !c.Observed.Valid() {
 		c.Observed = cases.Error

@@ -36,6 +36,9 @@ type Suite struct {
 	// Enforce records the CNI's times to enforce and sizes the steps' stability windows. Every
 	// lane adds to it and reads it.
 	Enforce *Enforcement
+	// serviceSkip holds the protocols the Services leave out (ProbedServices): those this
+	// machine's kernel cannot open a socket of, which kind's nodes share.
+	serviceSkip map[corev1.Protocol]string
 }
 
 // NewSuite connects to the cluster and reads what the run needs from it.
@@ -65,8 +68,13 @@ func NewSuite(ctx context.Context, opts Options) (*Suite, error) {
 	prefix := fmt.Sprintf("cnpc-ext-%x-", sum[:4])
 	ext := &Externals{Network: opts.DockerNetwork, Image: opts.ProbeImage, Binary: opts.ProbeBinary, Prefix: prefix}
 	why := detectExternals(ctx, opts.DockerNetwork, opts.ProbeImage)
+	skip := map[corev1.Protocol]string{}
+	if err := probes.SCTPSupport(); err != nil {
+		skip[corev1.ProtocolSCTP] = err.Error()
+	}
 	return &Suite{Opts: opts, Cluster: c, Nodes: nodes, Routes: routes, Externals: ext, ExternalsOK: why == "", ExternalsWhy: why,
-		Enforce: &Enforcement{Floor: opts.StabilityWindow, Longest: opts.LongestWindow, Cap: opts.ConvergeTimeout}}, nil
+		Enforce:     &Enforcement{Floor: opts.StabilityWindow, Longest: opts.LongestWindow, Cap: opts.ConvergeTimeout},
+		serviceSkip: skip}, nil
 }
 
 // newRunID is a run id unique enough for one cluster: the start time and 4 random bytes.
@@ -97,6 +105,9 @@ type Lane struct {
 	mu sync.Mutex
 	// used holds every namespace of the cluster this lane has set up, for its reset between cases.
 	used map[string]bool
+	// serviceIPs holds the ClusterIPs of the Services of the topology set up last, by the case's
+	// Service keys (Options.Via both).
+	serviceIPs map[cases.PeerKey]string
 }
 
 // NewLanes returns the suite's n lanes, lane 0 first.
@@ -126,10 +137,45 @@ func (l *Lane) reconcile(ctx context.Context, lt cases.Topology) (map[cases.Peer
 	if err != nil {
 		return nil, err
 	}
+	var svcs []cases.Service
+	if s.Opts.Via == ViaBoth {
+		svcs = ProbedServices(lt, s.serviceSkip)
+	}
+	cips, err := s.Cluster.EnsureServices(ctx, lt.Namespaces, svcs, ips, s.Opts.ReadyTimeout)
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	l.serviceIPs = l.originals(cips)
+	l.mu.Unlock()
 	if err := s.routePods(ctx, lt); err != nil {
 		return nil, err
 	}
 	return l.originals(ips), nil
+}
+
+// services returns the Services of topo (under the case's names) with the ClusterIPs the lane's
+// copies got, and their prediction; nil, nil when the run probes pod IPs only.
+func (l *Lane) services(topo cases.Topology, pred *engine.Prediction) ([]cases.Service, *engine.ServicePrediction, error) {
+	if l.s.Opts.Via != ViaBoth {
+		return nil, nil, nil
+	}
+	svcs := ProbedServices(topo, l.s.serviceSkip)
+	l.mu.Lock()
+	for i, svc := range svcs {
+		svcs[i].IP = l.serviceIPs[svc.Key()]
+	}
+	l.mu.Unlock()
+	for _, svc := range svcs {
+		if svc.IP == "" {
+			return nil, nil, fmt.Errorf("service %s has no ClusterIP: the topology was not set up before its check", svc.Key())
+		}
+	}
+	sp, err := pred.Services(svcs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("predict the Services: %w", err)
+	}
+	return svcs, sp, nil
 }
 
 // SetUp makes the cluster hold topo (namespaces, pods, external hosts) in the lane and returns it
@@ -242,14 +288,22 @@ func Predict(topo cases.Topology, policies []networkingv1.NetworkPolicy) (*engin
 // CheckPredicted is CheckGraded for a prediction already made (Predict).
 func (l *Lane) CheckPredicted(ctx context.Context, topo cases.Topology, pred *engine.Prediction, graded []cases.Target, w Window) (Convergence, error) {
 	s := l.s
-	batches := l.expect(Batches(topo, s.Opts.ProbeTimeout, s.Opts.Attempts))
-	impl := ImplementationDefinedCells(pred, s.Opts.Grading)
+	svcs, sp, err := l.services(topo, pred)
+	if err != nil {
+		return Convergence{}, err
+	}
+	batches := l.expect(WithServices(Batches(topo, s.Opts.ProbeTimeout, s.Opts.Attempts), svcs))
+	impl := ImplementationDefinedServiceCells(pred, sp, s.Opts.Grading)
+	ips := map[cases.PeerKey]string{}
+	for _, svc := range svcs {
+		ips[svc.Backend()] = svc.IP
+	}
 	roundTimeout := time.Duration(s.Opts.Attempts)*s.Opts.ProbeTimeout + 20*time.Second
 	conv, err := Converge(ctx, s.Opts.ConvergeTimeout, w, func(ctx context.Context) (*Comparison, error) {
 		rctx, cancel := context.WithTimeout(ctx, roundTimeout)
 		defer cancel()
-		obs := Observe(rctx, l.run, l.ports.WithSourcePorts(batches), pred.Peers(), pred.Targets())
-		cmp, err := Compare(pred, obs, impl)
+		obs := ObserveServices(rctx, l.run, l.ports.WithSourcePorts(batches), pred.Peers(), pred.Targets(), sp)
+		cmp, err := CompareServices(pred, sp, ips, obs, impl)
 		if err != nil {
 			return nil, err
 		}
@@ -276,11 +330,14 @@ func (l *Lane) expect(batches map[cases.PeerKey]probes.Batch) map[cases.PeerKey]
 }
 
 // ModelTopology is the topology as the engine must see it to agree with the cluster: namespaces
-// carry the ownership label the suite puts on them.
+// carry the ownership label the suite puts on them, pods the label their Services select.
 func ModelTopology(topo cases.Topology) cases.Topology {
 	out := topo.Clone()
 	for i, ns := range out.Namespaces {
 		out.Namespaces[i] = ModelNamespace(ns)
+	}
+	for i, p := range out.Pods {
+		out.Pods[i].Labels = podLabels(p)
 	}
 	return out
 }

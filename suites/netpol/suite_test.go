@@ -52,6 +52,11 @@ func init() {
 		opts.Grading = g
 		return err
 	})
+	flag.Func("via", "how probes reach the pods: pod (their IPs, the default) or both (also through a ClusterIP Service in front of each pod, from every pod)", func(v string) error {
+		via, err := ParseVia(v)
+		opts.Via = via
+		return err
+	})
 	flag.StringVar(&opts.RunID, "run-id", "", "id that marks this run's namespaces (default: the start time and a random suffix); cleanup deletes only this run's")
 	flag.DurationVar(&opts.StabilityWindow, "stability-window", opts.StabilityWindow, "least time a step must keep matching after its first match (it grows to twice the CNI's p95 time to enforce)")
 	flag.DurationVar(&opts.LongestWindow, "longest-window", opts.LongestWindow, "the longest stability window the CNI's times to enforce may size")
@@ -193,7 +198,7 @@ func runHeader(o Options) reports.Run {
 		Tool: reports.Tool{Version: version.Version, Commit: version.Commit},
 		CNI:  reports.CNI{Name: o.CNI, Version: o.CNIVersion, Notes: o.CNINotes},
 		Options: reports.Options{ConvergeTimeout: reports.Duration(o.ConvergeTimeout), ProbeTimeout: reports.Duration(o.ProbeTimeout), Attempts: o.Attempts,
-			Grading: string(o.Grading), Lanes: o.Lanes, StabilityWindow: reports.Duration(o.StabilityWindow), LongestWindow: reports.Duration(o.LongestWindow)},
+			Grading: string(o.Grading), Via: string(o.Via), Lanes: o.Lanes, StabilityWindow: reports.Duration(o.StabilityWindow), LongestWindow: reports.Duration(o.LongestWindow)},
 	}
 }
 
