@@ -44,8 +44,12 @@ type Batch struct {
 	// its policy rules lets a new probe that happens to reuse an old flow's 5-tuple through, even
 	// after a policy denies it. A caller that moves the base on every round never reuses a recent
 	// 5-tuple. If a port is taken, that attempt falls back to a kernel-chosen port.
-	UDPSourcePortBase int      `json:"udpSourcePortBase,omitempty"`
-	Targets           []Target `json:"targets"`
+	UDPSourcePortBase int `json:"udpSourcePortBase,omitempty"`
+	// Round, when set, is echoed in the response (Response.Round), so that a caller sending
+	// several batches over one stream (cnpc-probe probe --stream) can tell which batch a response
+	// answers and never takes one round's results for another's.
+	Round   string   `json:"round,omitempty"`
+	Targets []Target `json:"targets"`
 }
 
 // Target is one destination: an IP, a port and a protocol, and who should answer there.

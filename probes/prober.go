@@ -33,7 +33,7 @@ func Probe(ctx context.Context, b Batch) (Response, error) {
 		})
 	}
 	wg.Wait()
-	return Response{Version: version.Version, Elapsed: Duration(time.Since(start)), Results: results}, nil
+	return Response{Version: version.Version, Round: b.Round, Elapsed: Duration(time.Since(start)), Results: results}, nil
 }
 
 // probeTarget makes every attempt in turn and summarises them.

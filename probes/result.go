@@ -10,7 +10,9 @@ import (
 // batch's order, always as many results as targets.
 type Response struct {
 	// Version is the cnpc-probe build that made the probes.
-	Version string   `json:"version"`
+	Version string `json:"version"`
+	// Round is the batch's Round.
+	Round   string   `json:"round,omitempty"`
 	Elapsed Duration `json:"elapsed"`
 	Results []Result `json:"results"`
 }

@@ -92,6 +92,9 @@ func decodeResponse(out []byte, batch probes.Batch) ([]probes.Result, error) {
 	if err := json.Unmarshal(out, &resp); err != nil {
 		return nil, fmt.Errorf("decode prober output: %w", err)
 	}
+	if resp.Round != batch.Round {
+		return nil, fmt.Errorf("the response answers round %q, expected %q", resp.Round, batch.Round)
+	}
 	if len(resp.Results) != len(batch.Targets) {
 		return nil, fmt.Errorf("prober returned %d results for %d targets", len(resp.Results), len(batch.Targets))
 	}

@@ -54,7 +54,8 @@ func TestBatches(t *testing.T) {
 func TestDecodeResponse(t *testing.T) {
 	t.Parallel()
 	batch := Batches(twoPods(), time.Second, 1)["x/a"]
-	full := probes.Response{}
+	batch.Round = "7"
+	full := probes.Response{Round: "7"}
 	for _, tg := range batch.Targets {
 		full.Results = append(full.Results, probes.Result{Name: tg.Name, IP: tg.IP, Port: tg.Port, Protocol: tg.Protocol, Expect: tg.Expect, Outcome: cases.Connected, Identity: tg.Expect})
 	}
@@ -65,11 +66,13 @@ func TestDecodeResponse(t *testing.T) {
 		}
 		return b
 	}
-	short := probes.Response{Results: full.Results[:3]}
-	swapped := probes.Response{Results: append([]probes.Result(nil), full.Results...)}
+	short := probes.Response{Round: "7", Results: full.Results[:3]}
+	swapped := probes.Response{Round: "7", Results: append([]probes.Result(nil), full.Results...)}
 	swapped.Results[1], swapped.Results[2] = swapped.Results[2], swapped.Results[1]
-	bad := probes.Response{Results: append([]probes.Result(nil), full.Results...)}
+	bad := probes.Response{Round: "7", Results: append([]probes.Result(nil), full.Results...)}
 	bad.Results[0].Outcome = "blocked"
+	stale := full
+	stale.Round = "6"
 	tests := []struct {
 		name, wantErr string
 		out           []byte
@@ -79,6 +82,7 @@ func TestDecodeResponse(t *testing.T) {
 		{"reordered", "result 1 is for x/b UDP/53 at 10.0.0.2, expected x/b TCP/80 at 10.0.0.2", enc(swapped)},
 		{"unknown outcome", `result 0 (x/a TCP/80): unknown outcome "blocked"`, enc(bad)},
 		{"not json", "decode prober output", []byte("cnpc-probe: bad flag")},
+		{"another round's response", `the response answers round "6", expected "7"`, enc(stale)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -19,6 +20,22 @@ type ExecResult struct {
 // Exec runs command in a container of a pod with stdin attached, over SPDY, and returns its output.
 // e2e-framework's ExecInPod has no stdin and panics on a bad URL, so the suite has its own.
 func (c *Cluster) Exec(ctx context.Context, namespace, pod, container string, command []string, stdin []byte) (ExecResult, error) {
+	var out, errOut bytes.Buffer
+	var in io.Reader
+	if stdin != nil {
+		in = bytes.NewReader(stdin)
+	}
+	err := c.ExecStream(ctx, namespace, pod, container, command, in, &out, &errOut)
+	res := ExecResult{Stdout: out.Bytes(), Stderr: errOut.Bytes()}
+	if err != nil {
+		return res, fmt.Errorf("%w%s", err, tail(res.Stderr))
+	}
+	return res, nil
+}
+
+// ExecStream runs command in a container of a pod with the given streams (stdin may be nil) until
+// it exits or ctx ends.
+func (c *Cluster) ExecStream(ctx context.Context, namespace, pod, container string, command []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	req := c.exec.CoreV1().RESTClient().Post().
 		Resource("pods").Namespace(namespace).Name(pod).SubResource("exec").
 		VersionedParams(&corev1.PodExecOptions{
@@ -30,19 +47,12 @@ func (c *Cluster) Exec(ctx context.Context, namespace, pod, container string, co
 		}, scheme.ParameterCodec)
 	ex, err := remotecommand.NewSPDYExecutor(c.rest, "POST", req.URL())
 	if err != nil {
-		return ExecResult{}, fmt.Errorf("exec in %s/%s: %w", namespace, pod, err)
+		return fmt.Errorf("exec in %s/%s: %w", namespace, pod, err)
 	}
-	var out, errOut bytes.Buffer
-	opts := remotecommand.StreamOptions{Stdout: &out, Stderr: &errOut}
-	if stdin != nil {
-		opts.Stdin = bytes.NewReader(stdin)
+	if err := ex.StreamWithContext(ctx, remotecommand.StreamOptions{Stdin: stdin, Stdout: stdout, Stderr: stderr}); err != nil {
+		return fmt.Errorf("exec %s in %s/%s: %w", strings.Join(command, " "), namespace, pod, err)
 	}
-	err = ex.StreamWithContext(ctx, opts)
-	res := ExecResult{Stdout: out.Bytes(), Stderr: errOut.Bytes()}
-	if err != nil {
-		return res, fmt.Errorf("exec %s in %s/%s: %w%s", strings.Join(command, " "), namespace, pod, err, tail(res.Stderr))
-	}
-	return res, nil
+	return nil
 }
 
 // tail returns the last lines of a command's stderr for an error message, or "".

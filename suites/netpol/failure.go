@@ -19,19 +19,9 @@ func FailureText(title string, pred *engine.Prediction, conv Convergence) string
 	var b strings.Builder
 	c := conv.Final
 	fmt.Fprintf(&b, "%s: %s after %d polls in %s (converged: %v, stable: %v)\n", title, summary(c), conv.Polls, conv.Time.Round(1e6), conv.Converged, conv.Stable)
-	b.WriteString("\npredicted:\n")
-	b.WriteString(c.Predicted.String())
-	b.WriteString("\nobserved:\n")
-	b.WriteString(c.Observed.String())
-	b.WriteString("\ndiff:\n")
-	b.WriteString(c.Diff.String())
+	writeTables(&b, "", c.Predicted, c.Observed, c.Diff)
 	if sv := c.Services; sv != nil {
-		b.WriteString("\nthrough each pod's Service (ClusterIP), predicted:\n")
-		b.WriteString(sv.Predicted.String())
-		b.WriteString("\nthrough Services, observed:\n")
-		b.WriteString(sv.Observed.String())
-		b.WriteString("\nthrough Services, diff:\n")
-		b.WriteString(sv.Diff.String())
+		writeTables(&b, "through each pod's Service (ClusterIP), ", sv.Predicted, sv.Observed, sv.Diff)
 	}
 	for k, r := range conv.Flipped {
 		fmt.Fprintf(&b, "\nflipped after matching: %s observed %s: %s\n", k, r.Outcome, rawResult(Judged{Result: r}))
@@ -52,6 +42,16 @@ func FailureText(title string, pred *engine.Prediction, conv Convergence) string
 		fmt.Fprintf(&b, "  probe:  %s\n", rawResult(j))
 	}
 	return b.String()
+}
+
+// writeTables writes the predicted, observed and diff tables, each titled with prefix.
+func writeTables(b *strings.Builder, prefix string, predicted, observed, diff *engine.Table) {
+	for _, t := range []struct {
+		name  string
+		table *engine.Table
+	}{{"predicted", predicted}, {"observed", observed}, {"diff", diff}} {
+		fmt.Fprintf(b, "\n%s%s:\n%s", prefix, t.name, t.table.String())
+	}
 }
 
 // summary counts a comparison's cells by class, in the vocabulary's order.

@@ -40,7 +40,7 @@ func (f fakeRunner) run(ctx context.Context, src cases.PeerKey, stdin []byte) (E
 	if err := json.Unmarshal(stdin, &b); err != nil {
 		return ExecResult{}, err
 	}
-	var resp probes.Response
+	resp := probes.Response{Round: b.Round}
 	for _, t := range b.Targets {
 		o, identity := f.outcome(src, t)
 		resp.Results = append(resp.Results, probes.Result{Name: t.Name, IP: t.IP, Port: t.Port, Protocol: t.Protocol,

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cnpc-dev/cnpc/cases"
@@ -65,8 +67,12 @@ func ObserveServices(ctx context.Context, run Runner, batches map[cases.PeerKey]
 	return obs
 }
 
+// rounds numbers every batch the suite sends, so that each response can be checked to answer it.
+var rounds atomic.Uint64
+
 // probeSource runs one source's batch and returns one result per target, errors included.
 func probeSource(ctx context.Context, run Runner, src cases.PeerKey, batch probes.Batch) []probes.Result {
+	batch.Round = strconv.FormatUint(rounds.Add(1), 10)
 	stdin, err := json.Marshal(batch)
 	var res ExecResult
 	if err == nil {

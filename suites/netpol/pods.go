@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"sort"
 	"strings"
@@ -205,10 +206,11 @@ func (c *Cluster) PodIPRoutes(ctx context.Context, topo cases.Topology) ([]Route
 	return routes, nil
 }
 
-// Runner returns the Runner of pod sources: the prober through one Kubernetes exec, batch on stdin.
-func (c *Cluster) Runner(binary string) Runner {
-	return func(ctx context.Context, src cases.PeerKey, stdin []byte) (ExecResult, error) {
+// StreamRunner returns what starts the prober of a pod source for its session (Sessions.Start):
+// cnpc-probe probe --stream through one Kubernetes exec, batches on stdin, a line each.
+func (c *Cluster) StreamRunner(binary string) func(ctx context.Context, src cases.PeerKey, stdin io.Reader, stdout, stderr io.Writer) error {
+	return func(ctx context.Context, src cases.PeerKey, stdin io.Reader, stdout, stderr io.Writer) error {
 		ns, name := src.Split()
-		return c.Exec(ctx, ns, name, probeContainer, []string{binary, "probe"}, stdin)
+		return c.ExecStream(ctx, ns, name, probeContainer, []string{binary, "probe", "--stream"}, stdin, stdout, stderr)
 	}
 }

@@ -36,6 +36,8 @@ type Suite struct {
 	// Enforce records the CNI's times to enforce and sizes the steps' stability windows. Every
 	// lane adds to it and reads it.
 	Enforce *Enforcement
+	// Sessions runs the pods' probers, one long-lived exec per pod (sessions.go).
+	Sessions *Sessions
 	// serviceSkip holds the protocols the Services leave out (ProbedServices): those this
 	// machine's kernel cannot open a socket of, which kind's nodes share.
 	serviceSkip map[corev1.Protocol]string
@@ -74,6 +76,7 @@ func NewSuite(ctx context.Context, opts Options) (*Suite, error) {
 	}
 	return &Suite{Opts: opts, Cluster: c, Nodes: nodes, Routes: routes, Externals: ext, ExternalsOK: why == "", ExternalsWhy: why,
 		Enforce:     &Enforcement{Floor: opts.StabilityWindow, Longest: opts.LongestWindow, Cap: opts.ConvergeTimeout},
+		Sessions:    &Sessions{Start: c.StreamRunner(opts.ProbeBinary)},
 		serviceSkip: skip}, nil
 }
 
@@ -84,10 +87,11 @@ func newRunID() string {
 	return fmt.Sprintf("%s-%x", time.Now().UTC().Format("20060102t150405"), b)
 }
 
-// run dispatches a source to its runner: pods through Kubernetes exec, externals through docker.
+// run dispatches a source to its runner: pods to their prober sessions (one Kubernetes exec
+// each, kept open), externals through docker.
 func (s *Suite) run(ctx context.Context, src cases.PeerKey, stdin []byte) (ExecResult, error) {
 	if src.IsPod() {
-		return s.Cluster.Runner(s.Opts.ProbeBinary)(ctx, src, stdin)
+		return s.Sessions.Run(ctx, src, stdin)
 	}
 	return s.Externals.Run(ctx, src, stdin)
 }
@@ -137,6 +141,7 @@ func (l *Lane) reconcile(ctx context.Context, lt cases.Topology) (map[cases.Peer
 	if err != nil {
 		return nil, err
 	}
+	s.Sessions.Sync(lt.Namespaces, ips)
 	var svcs []cases.Service
 	if s.Opts.Via == ViaBoth {
 		svcs = ProbedServices(lt, s.serviceSkip)

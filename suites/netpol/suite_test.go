@@ -184,6 +184,7 @@ var _ = AfterSuite(func(ctx SpecContext) {
 			}
 		}
 	}
+	suite.Sessions.CloseAll()
 	By("deleting the namespaces of this run (" + suite.Cluster.RunID + ")")
 	names, err := suite.Cluster.RunNamespaces(ctx)
 	Expect(err).NotTo(HaveOccurred())

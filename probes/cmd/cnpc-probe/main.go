@@ -56,6 +56,7 @@ const usage = `cnpc-probe: the cnpc probe program
 Usage:
   cnpc-probe serve --identity NS/POD --ports 80/TCP,80/UDP,80/SCTP   (or --config FILE.json)
   cnpc-probe probe [--file BATCH.json]   (default: the batch on stdin; one JSON document on stdout)
+  cnpc-probe probe --stream [--idle 10m]   (one batch per line on stdin, one response per line on stdout)
   cnpc-probe version
 `
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/probes"
 )
@@ -65,18 +67,28 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
-// TestProbeCommand runs "probe --file" against a real loopback server and reads its stdout back
-// with the exported types, as the suite does.
-func TestProbeCommand(t *testing.T) {
-	srv, err := probes.Listen(probes.ServerConfig{Identity: "y/b", Host: "127.0.0.1", Ports: []cases.Port{{Protocol: "TCP"}, {Protocol: "UDP"}}},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+// serveLoopback serves y/b on 127.0.0.1, on a free port of each protocol, until the test ends.
+func serveLoopback(t *testing.T, protocols ...corev1.Protocol) *probes.Server {
+	t.Helper()
+	var ports []cases.Port
+	for _, p := range protocols {
+		ports = append(ports, cases.Port{Protocol: p})
+	}
+	srv, err := probes.Listen(probes.ServerConfig{Identity: "y/b", Host: "127.0.0.1", Ports: ports}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { srv.Serve(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	t.Cleanup(func() { cancel(); <-done })
+	return srv
+}
+
+// TestProbeCommand runs "probe --file" against a real loopback server and reads its stdout back
+// with the exported types, as the suite does.
+func TestProbeCommand(t *testing.T) {
+	srv := serveLoopback(t, "TCP", "UDP")
 	batch := probes.Batch{Timeout: probes.Duration(2e9)}
 	for _, st := range srv.Ports() {
 		batch.Targets = append(batch.Targets, probes.Target{Name: "y/b", IP: "127.0.0.1", Port: st.Bound, Protocol: st.Port.Protocol, Expect: "y/b"})
@@ -104,5 +116,74 @@ func TestProbeCommand(t *testing.T) {
 		if r.Outcome != cases.Connected || r.Identity != "y/b" {
 			t.Errorf("%s/%d: got %s by %q (%s), want connected by y/b", r.Protocol, r.Port, r.Outcome, r.Identity, r.Error)
 		}
+	}
+}
+
+// TestProbeStream sends three batches on one stdin, as the suite's exec sessions do, and reads
+// one response line per batch, in order, each echoing its batch's round.
+func TestProbeStream(t *testing.T) {
+	port := serveLoopback(t, "TCP").Ports()[0].Bound
+	var in bytes.Buffer
+	for i, target := range []probes.Target{
+		{Name: "y/b", IP: "127.0.0.1", Port: port, Protocol: "TCP", Expect: "y/b"},
+		{Name: "y/b", IP: "127.0.0.1", Port: port, Protocol: "TCP", Expect: "z/c"},
+		{Name: "y/b", IP: "127.0.0.1", Port: port, Protocol: "TCP", Expect: "y/b"},
+	} {
+		data, err := json.Marshal(probes.Batch{Round: fmt.Sprint("r", i), Timeout: probes.Duration(2e9), Targets: []probes.Target{target}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Write(append(data, '\n'))
+	}
+	var out, errOut bytes.Buffer
+	if err := run([]string{"probe", "--stream"}, streams{In: &in, Out: &out, Err: &errOut}); err != nil {
+		t.Fatalf("probe --stream: %v\nstderr: %s", err, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d response lines, want 3:\n%s", len(lines), out.String())
+	}
+	for i, line := range lines {
+		var resp probes.Response
+		if err := json.Unmarshal([]byte(line), &resp); err != nil {
+			t.Fatalf("line %d is not a Response: %v\n%s", i+1, err, line)
+		}
+		want := cases.Connected
+		if i == 1 {
+			want = cases.Error // answered by y/b, expected z/c
+		}
+		if resp.Round != fmt.Sprint("r", i) || len(resp.Results) != 1 || resp.Results[0].Outcome != want {
+			t.Errorf("line %d: round %q, results %+v; want round r%d, one result %s", i+1, resp.Round, resp.Results, i, want)
+		}
+	}
+}
+
+func TestProbeStreamEnds(t *testing.T) {
+	tests := []struct {
+		name, stdin, args, wantErr string
+		code                       int
+	}{
+		{"a bad batch ends the stream", "{\"targets\": []}\n{\"targets\": [}\n", "", "<stdin> batch 2:1:14: invalid JSON", exitBadInput},
+		{"idle", "", "--idle=1ms", "no batch for 1ms: the stream is idle, exiting", exitEnvironment},
+		{"no file with a stream", "", "--file=x.json", "--stream reads stdin: it takes no --file", exitBadInput},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"probe", "--stream"}
+			if tt.args != "" {
+				args = append(args, tt.args)
+			}
+			var in io.Reader = strings.NewReader(tt.stdin)
+			if tt.name == "idle" {
+				r, w := io.Pipe() // never written, never closed: only the idle limit ends it
+				defer w.Close()
+				in = r
+			}
+			var out, errOut bytes.Buffer
+			err := run(args, streams{In: in, Out: &out, Err: &errOut})
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || exitCode(err) != tt.code {
+				t.Errorf("error %v (exit %d), want one containing %q (exit %d)", err, exitCode(err), tt.wantErr, tt.code)
+			}
+		})
 	}
 }
