@@ -129,7 +129,9 @@ func (s *Sessions) start(src cases.PeerKey, ip string) *session {
 		}
 		sess.err = err
 		outW.CloseWithError(err)
-		inR.CloseWithError(err)
+		// Close the writing end, not the reading one: the exec's stdin copier, which may still
+		// be reading, then sees the end of input instead of an error it would log.
+		inW.Close()
 		close(sess.done)
 	}()
 	go func() {
