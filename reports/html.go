@@ -45,6 +45,7 @@ type htmlRun struct {
 	PartlyUnsupported int
 	Verdicts          []htmlCount
 	Features          []htmlFeature
+	RowLegends        []RowLegend // explain the rows of Features that are not catalog features
 	Cases             []htmlCase
 	Generated         string
 	CSS               template.CSS
@@ -88,7 +89,7 @@ type htmlCase struct {
 	// VerdictText is Case.VerdictText: "pass (SCTP: 54 cells unsupported here)".
 	VerdictText string
 	ID          string
-	Features    string
+	Features    string // the rows the case counts in (Case.rowNames): what the feature filter matches
 	Message     string
 	Open        bool
 	Steps       []htmlStep
@@ -129,8 +130,8 @@ type htmlNote struct {
 func WriteHTML(w io.Writer, r *Run) error {
 	s := Summarize(r)
 	page := htmlRun{Run: r, Synthetic: newHTMLBanner(syntheticBanner(r)), Title: "cnpc · " + r.Label(), Judged: s.Counts.Judged(),
-		PartlyUnsupported: s.PartlyUnsupported,
-		CSS:               template.CSS(pageCSS), Guard: template.JS(guardJS), JS: template.JS(pageJS)}
+		PartlyUnsupported: s.PartlyUnsupported, RowLegends: s.RowLegends(),
+		CSS: template.CSS(pageCSS), Guard: template.JS(guardJS), JS: template.JS(pageJS)}
 	page.Meta = []string{
 		"Kubernetes " + orDash(r.Cluster.KubernetesVersion), "kind " + orDash(r.Cluster.KindVersion),
 		fmt.Sprintf("%d nodes", r.Cluster.Nodes), orDash(r.Cluster.IPFamily), "kernel " + orDash(r.Cluster.Kernel),
@@ -180,7 +181,7 @@ func featureBar(f FeatureSummary) htmlFeature {
 }
 
 func newHTMLCase(c Case) (htmlCase, error) {
-	hc := htmlCase{Case: c, VerdictText: c.VerdictText(), ID: "case-" + htmlID(c.Name), Features: strings.Join(featureNames(c), " "),
+	hc := htmlCase{Case: c, VerdictText: c.VerdictText(), ID: "case-" + htmlID(c.Name), Features: strings.Join(c.rowNames(), " "),
 		Open: c.Verdict == Fail || c.Verdict == Error}
 	if c.Verdict == Fail {
 		hc.Message = failureMessage(c)

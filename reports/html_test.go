@@ -110,3 +110,47 @@ func TestHTMLServiceTables(t *testing.T) {
 		t.Errorf("flannel's run has no Service cells, but its page shows Service tables")
 	}
 }
+
+// TestHTMLServiceRow checks the service bar of a run probed through Services: the last bar, with
+// the counts of TestSummaryServiceRow, its legend under the bars, an entry in the feature filter,
+// and the cases with Service cells tagged for that filter (data-features). A run without Service
+// cells has none of these.
+func TestHTMLServiceRow(t *testing.T) {
+	t.Parallel()
+	bar := regexp.MustCompile(`<tr class="feature-row" data-feature="([^"]+)">\s*<th>[^<]*</th>\s*<td class="bar-cell">.*</td>\s*<td class="rate-text">([^<]*)</td>\s*<td class="of">([^<]*)</td>`)
+	tests := []struct {
+		run     string
+		lastBar string // the last bar's feature, rate and total
+		tagged  int    // sections whose data-features name service
+	}{
+		{"calico", "service 100% 8 cases", 8},
+		{"flannel", "upstream 0% 1 case", 0},
+		{"kindnet", "service 83% 7 cases", 7},
+	}
+	for _, tt := range tests {
+		t.Run(tt.run, func(t *testing.T) {
+			t.Parallel()
+			var b bytes.Buffer
+			if err := WriteHTML(&b, loadRun(t, tt.run+".json")); err != nil {
+				t.Fatal(err)
+			}
+			page := b.String()
+			bars := bar.FindAllStringSubmatch(page, -1)
+			if len(bars) == 0 {
+				t.Fatal("the page has no feature bars")
+			}
+			if last := bars[len(bars)-1]; strings.Join(last[1:], " ") != tt.lastBar {
+				t.Errorf("last bar %q, want %q", strings.Join(last[1:], " "), tt.lastBar)
+			}
+			if got := regexp.MustCompile(`data-features="[^"]*\bservice"`).FindAllString(page, -1); len(got) != tt.tagged {
+				t.Errorf("%d case sections carry the service filter, want %d", len(got), tt.tagged)
+			}
+			want := tt.tagged > 0
+			for _, w := range []string{`<option value="service">service</option></select>`, `<p class="hint row-legend"><strong>service</strong>: the cases probed through`} {
+				if strings.Contains(page, w) != want {
+					t.Errorf("page contains %s: %v, want %v", w, !want, want)
+				}
+			}
+		})
+	}
+}

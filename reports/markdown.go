@@ -119,6 +119,9 @@ func markdownFeatures(b *bytes.Buffer, s Summary) {
 		fmt.Fprintf(b, "| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d |\n", f.Feature, rateCell(c),
 			c[Pass], f.PartlyUnsupported, c[Fail], c[Flaky], c[Error], c[Unsupported], c[ImplementationDefined], c[Skipped])
 	}
+	for _, l := range s.RowLegends() {
+		fmt.Fprintf(b, "\n**%s**: %s\n", l.Row, mdEscape(l.Text))
+	}
 }
 
 // rateCell is "80% ████░" (ten-character bar), or "n/a" when no case was judged.

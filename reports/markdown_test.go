@@ -58,3 +58,57 @@ func TestMarkdownLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestMarkdownServiceRow checks the service row of the feature table: last, with kindnet's counts
+// derived by hand (TestSummaryServiceRow) and its legend under the table, in a run probed through
+// Services; absent, with no legend, from one that was not.
+func TestMarkdownServiceRow(t *testing.T) {
+	t.Parallel()
+	legend := "\n**service**: the cases probed through the pods' ClusterIP Services, each with its verdict on those connections alone: " +
+		"a case can pass here and fail on the pods' own IPs, or the reverse. Not a feature of the catalog.\n"
+	tests := []struct {
+		run     string
+		lastRow string // the table's last row; "" for a run that must have no service row
+	}{
+		{"calico", "| service | 100% ██████████ | 8 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"},
+		{"flannel", ""},
+		{"kindnet", "| service | 83% ████████░░ | 5 | 5 | 1 | 0 | 0 | 1 | 0 | 0 |"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.run, func(t *testing.T) {
+			t.Parallel()
+			var b bytes.Buffer
+			if err := WriteMarkdown(&b, loadRun(t, tt.run+".json"), 0); err != nil {
+				t.Fatal(err)
+			}
+			rows := featureTableRows(b.String())
+			if len(rows) == 0 {
+				t.Fatalf("no feature table:\n%s", b.String())
+			}
+			last, doc := rows[len(rows)-1], b.String()
+			switch {
+			case tt.lastRow != "" && last != tt.lastRow:
+				t.Errorf("last row of the feature table %q, want %q", last, tt.lastRow)
+			case tt.lastRow != "" && !strings.Contains(doc, last+"\n"+legend):
+				t.Errorf("the service row is not followed by its legend %q", legend)
+			case tt.lastRow == "" && (strings.Contains(doc, "| service |") || strings.Contains(doc, "**service**")):
+				t.Errorf("a run without Service cells has a service row or legend:\n%s", doc)
+			}
+		})
+	}
+}
+
+// featureTableRows are the body rows of the Markdown summary's feature table.
+func featureTableRows(doc string) []string {
+	_, table, _ := strings.Cut(doc, "## Pass rate per feature\n\n")
+	var rows []string
+	for i, l := range strings.Split(table, "\n") {
+		if !strings.HasPrefix(l, "|") {
+			break
+		}
+		if i >= 2 { // the heading and the separator
+			rows = append(rows, l)
+		}
+	}
+	return rows
+}

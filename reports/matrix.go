@@ -50,8 +50,8 @@ type MatrixFailure struct {
 
 // NewMatrix merges runs into a matrix, one column per run in the order given. Two runs of the
 // same name@version are an error: the matrix could not say which one a cell comes from. The rows
-// are the features the runs' cases carry, in the order of cases.Features, then FeatureService when
-// some run probed through Services.
+// are those of the runs' per-feature counts (Summary.Features): the features the runs' cases carry,
+// in the order of cases.Features, then FeatureService when some run probed through Services.
 func NewMatrix(runs []*Run) (*Matrix, error) {
 	m := &Matrix{}
 	seen := map[string]int{}
@@ -72,12 +72,8 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 	}
 	for col, r := range runs {
 		for _, c := range r.Cases {
-			for _, f := range c.Features {
-				v := c.FeatureVerdict(f)
-				m.Cells[row[f]][col].add(c.Name, v, c.PartlyUnsupported(), func() string { return caseMessage(c) })
-			}
-			if v, ok := c.ServiceVerdict(); ok {
-				m.Cells[row[FeatureService]][col].add(c.Name, v, c.ServicePartlyUnsupported(), func() string { return serviceMessage(c) })
+			for _, rv := range c.rowVerdicts() {
+				m.Cells[row[rv.row]][col].add(c.Name, rv, func() string { return rowMessage(c, rv.row) })
 			}
 		}
 	}
@@ -89,20 +85,18 @@ func NewMatrix(runs []*Run) (*Matrix, error) {
 	return m, nil
 }
 
-// matrixRows are the features the runs' cases carry, in the order of cases.Features, then
-// FeatureService when some case has Service cells.
+// matrixRows are the rows the runs' cases count in (Case.rowVerdicts), in rowOrder.
 func matrixRows(runs []*Run) []cases.Feature {
 	present := map[cases.Feature]bool{}
 	for _, r := range runs {
 		for _, c := range r.Cases {
-			for _, f := range c.Features {
-				present[f] = true
+			for _, rv := range c.rowVerdicts() {
+				present[rv.row] = true
 			}
-			present[FeatureService] = present[FeatureService] || c.HasServiceCells()
 		}
 	}
 	var out []cases.Feature
-	for _, f := range append(slices.Clone(cases.Features), FeatureService) {
+	for _, f := range rowOrder {
 		if present[f] {
 			out = append(out, f)
 		}
@@ -110,17 +104,17 @@ func matrixRows(runs []*Run) []cases.Feature {
 	return out
 }
 
-// add counts case name in the cell with verdict v; partly says the case had cells unsupported here,
-// which a pass counts. A failing verdict (fail, flaky, error) also lists the case with message.
-func (cell *MatrixCell) add(name string, v Verdict, partly bool, message func() string) {
+// add counts a case's verdict rv in the cell; a pass with unsupported cells also counts as such. A
+// failing verdict (fail, flaky, error) also lists the case, named name, with message.
+func (cell *MatrixCell) add(name string, rv rowVerdict, message func() string) {
 	if cell.Counts == nil {
 		cell.Counts = Counts{}
 	}
-	cell.Counts[v]++
-	if v == Pass && partly {
+	cell.Counts[rv.verdict]++
+	if rv.partly {
 		cell.PartlyUnsupported++
 	}
-	if v == Fail || v == Flaky || v == Error {
+	if v := rv.verdict; v == Fail || v == Flaky || v == Error {
 		cell.Failing = append(cell.Failing, MatrixFailure{name, v, message()})
 	}
 }
@@ -151,6 +145,15 @@ func (m *Matrix) ScopeWarning() []string {
 		labels[i], scopes[i] = c.CNI.String(), c.Scope
 	}
 	return scopeDifferences(labels, scopes)
+}
+
+// rowMessage is a one-line account of a case failing under row: serviceMessage under
+// FeatureService, else caseMessage.
+func rowMessage(c Case, row cases.Feature) string {
+	if row == FeatureService {
+		return serviceMessage(c)
+	}
+	return caseMessage(c)
 }
 
 // caseMessage is a one-line account of a failing case: the wrong cells, or the reason.

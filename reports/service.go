@@ -18,10 +18,16 @@ const (
 	ViaBoth = "both"
 )
 
-// FeatureService is the support matrix's row of the connections made through Services. No case
-// is tagged with it (it is not in cases.Features): a case counts under it when it has Service
-// cells, with its verdict on those cells alone (Case.ServiceVerdict).
+// FeatureService is the last row of the per-feature counts, a run's (Summary.Features) and the
+// support matrix's: the connections made through Services. No case is tagged with it (it is not in
+// cases.Features): a case counts under it when it has Service cells, with its verdict on those
+// cells alone (Case.ServiceVerdict).
 const FeatureService cases.Feature = "service"
+
+// serviceRowLegend is the one-line legend of FeatureService's row in a run's per-feature counts
+// (Summary.RowLegends); the matrix explains the row at more length (Matrix.RowLegends).
+const serviceRowLegend = "the cases probed through the pods' ClusterIP Services, each with its verdict on those connections alone: " +
+	"a case can pass here and fail on the pods' own IPs, or the reverse. Not a feature of the catalog."
 
 // ThroughService reports whether the connection was made to the destination's Service.
 func (c Cell) ThroughService() bool { return c.Via == ViaService }

@@ -31,6 +31,9 @@ func writeSummary(w io.Writer, run *reports.Run, sum reports.Summary, total time
 	for _, f := range sum.Features {
 		fmt.Fprintf(b, "  %-27s %s\n", f.Feature, countsLine(f.Counts))
 	}
+	for _, l := range sum.RowLegends() {
+		fmt.Fprintf(b, "  (%s: %s)\n", l.Row, l.Text)
+	}
 	failing := run.Failing()
 	for i, c := range failing {
 		if i == maxListed {
