@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 )
 
 // Read reads and validates the results document at path. Errors name the file and, for syntax and
@@ -69,7 +70,28 @@ func Write(path string, r *Run) error {
 	if err := Encode(&b, r); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	return writeAtomic(path, b.Bytes())
+}
+
+// writeAtomic replaces path with data through a temporary file in the same directory and a
+// rename, so that a reader (or a crash) never meets a half-written file: the suite rewrites its
+// results after every case while reports are read from it.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }
 
 // Encode validates r and writes it as indented JSON. An empty SchemaVersion is filled in.

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,5 +117,37 @@ func TestDurationKeepsPrecision(t *testing.T) {
 	var back Duration
 	if err := back.UnmarshalJSON(b); err != nil || back != d {
 		t.Errorf("UnmarshalJSON(%s) = %v, %v; want %v", b, time.Duration(back), err, time.Duration(d))
+	}
+}
+
+// Write replaces the file whole: no temporary file is left beside it, and a file that was there
+// is replaced, not appended to or truncated in place.
+func TestWriteReplacesWhole(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "results.json")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("x"), 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := &Run{Tool: Tool{Version: "v"}, CNI: CNI{Name: "kindnet"}, Cases: []Case{}}
+	if err := Write(path, r); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Read(path)
+	if err != nil {
+		t.Fatalf("read back: %v", err)
+	}
+	if back.CNI.Name != "kindnet" {
+		t.Errorf("read back %+v", back.CNI)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("%d files in the directory, want only results.json", len(entries))
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v (%v), want 0644", st.Mode().Perm(), err)
 	}
 }
