@@ -79,7 +79,7 @@ func TestSuiteArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		"--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router", "--cni-version=v1.3.2",
+		"-test.run=^TestNetpol$", "--kubeconfig=" + filepath.Join("o", "kubeconfig"), "--cni=kube-router", "--cni-version=v1.3.2",
 		"--probe-image=localhost/cnpc/probe:dev", "--results=" + filepath.Join("o", "results.json"), "--converge-timeout=45s", "--stability-window=2s", "--longest-window=10s", "--grading=api", "--via=pod", "--lanes=2", "--ginkgo.timeout=12h0m0s", "--ginkgo.no-color",
 		"--ginkgo.junit-report=" + filepath.Join("o", "ginkgo-junit.xml"), "--cases=catalog", "--focus=deny", "--ginkgo.label-filter=egress && !sctp",
 	}

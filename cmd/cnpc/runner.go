@@ -294,9 +294,15 @@ func suiteProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGINT}
 }
 
+// onlyTheSuite makes the compiled suite run its Ginkgo suite alone: the binary holds the package's
+// unit tests too, which would otherwise run first, each time (seconds of CPU, and a unit test
+// that failed under a loaded machine would fail the run).
+const onlyTheSuite = "-test.run=^TestNetpol$"
+
 // suiteArgs are the flags the suite binary takes (suites/netpol).
 func (r *runner) suiteArgs(version, results string) []string {
 	args := []string{
+		onlyTheSuite,
 		"--kubeconfig=" + r.c.Kubeconfig,
 		"--cni=" + r.f.reportedName(),
 		"--cni-version=" + version,

@@ -51,7 +51,7 @@ func (r *runner) selectCases(ctx context.Context) (selection, error) {
 	}
 	defer os.RemoveAll(dir)
 	report := filepath.Join(dir, "dry-run.json")
-	args := append([]string{"--ginkgo.dry-run", "--ginkgo.no-color", "--ginkgo.json-report=" + report}, r.f.filterArgs()...)
+	args := append([]string{onlyTheSuite, "--ginkgo.dry-run", "--ginkgo.no-color", "--ginkgo.json-report=" + report}, r.f.filterArgs()...)
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, r.suite, args...)
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -83,6 +83,10 @@ func StartSchedule(lanes []*Lane, cs []*cases.Case, timeout time.Duration, run C
 			select {
 			case l = <-free:
 			case <-ctx.Done():
+			}
+			// A lane freed by the interruption itself must not begin another case: select
+			// picks at random when both are ready.
+			if ctx.Err() != nil {
 				s.abandon()
 				return
 			}
