@@ -83,6 +83,9 @@ func CompareServices(pred *engine.Prediction, svc *engine.ServicePrediction, ips
 	return c, c.judge(svc.Results(), true, obs, implDefined)
 }
 
+// diffMarks are the classes the diff shows apart from the mismatches they would otherwise read as.
+var diffMarks = map[reports.Class]engine.Cell{reports.ClassImplementationDefined: engine.CellImplementationDefined, reports.ClassNotGraded: engine.CellNotGraded}
+
 // judge classifies the predicted results (through Services or not) against the observation. A
 // pod reaching itself through its own Service is hairpin traffic, which the Service proxy may
 // masquerade or not route at all whatever the policies say (kube-router v1.3.2 here times it out
@@ -98,9 +101,7 @@ func (c *Comparison) judge(results []engine.Result, service bool, obs *Observati
 		}
 		c.Cells = append(c.Cells, j)
 		c.Counts[j.Class]++
-		// The diff shows these apart from the mismatches they would otherwise read as.
-		mark := map[reports.Class]engine.Cell{reports.ClassImplementationDefined: engine.CellImplementationDefined, reports.ClassNotGraded: engine.CellNotGraded}
-		if cell, ok := mark[j.Class]; ok {
+		if cell, ok := diffMarks[j.Class]; ok {
 			if err := c.diffOf(key).Set(key.From, key.To, key.Target, cell); err != nil {
 				return err
 			}
