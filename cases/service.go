@@ -74,5 +74,5 @@ func servicePortName(p Port) string {
 	if proto == "" {
 		proto = corev1.ProtocolTCP
 	}
-	return fmt.Sprintf("%s-%d", map[corev1.Protocol]string{corev1.ProtocolTCP: "tcp", corev1.ProtocolUDP: "udp", corev1.ProtocolSCTP: "sctp"}[proto], p.Port)
+	return fmt.Sprintf("%s-%d", protocolName(proto), p.Port)
 }

@@ -84,8 +84,12 @@ func StandardPorts() []Port {
 
 // StandardPortName is the container port name of port/proto in the standard topology, e.g. serve-80-tcp.
 func StandardPortName(port int32, proto corev1.Protocol) string {
-	p := map[corev1.Protocol]string{corev1.ProtocolTCP: "tcp", corev1.ProtocolUDP: "udp", corev1.ProtocolSCTP: "sctp"}[proto]
-	return fmt.Sprintf("serve-%d-%s", port, p)
+	return fmt.Sprintf("serve-%d-%s", port, protocolName(proto))
+}
+
+// protocolName is a protocol as port names write it: tcp, udp, sctp.
+func protocolName(proto corev1.Protocol) string {
+	return map[corev1.Protocol]string{corev1.ProtocolTCP: "tcp", corev1.ProtocolUDP: "udp", corev1.ProtocolSCTP: "sctp"}[proto]
 }
 
 // Standard returns the standard topology: namespaces x, y, z labelled ns=<name>, each with pods

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 
 	"github.com/cnpc-dev/cnpc/cases"
@@ -243,6 +242,3 @@ func (b *tailBuffer) Bytes() []byte {
 	defer b.mu.Unlock()
 	return append([]byte(nil), b.buf...)
 }
-
-// String is for fmt.
-func (b *tailBuffer) String() string { return strings.TrimSpace(string(b.Bytes())) }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -167,12 +168,10 @@ func (l *Lane) services(topo cases.Topology, pred *engine.Prediction) ([]cases.S
 	}
 	svcs := ProbedServices(topo, l.s.serviceSkip)
 	l.mu.Lock()
-	for i, svc := range svcs {
-		svcs[i].IP = l.serviceIPs[svc.Key()]
-	}
+	ips := maps.Clone(l.serviceIPs)
 	l.mu.Unlock()
-	for _, svc := range svcs {
-		if svc.IP == "" {
+	for i, svc := range svcs {
+		if svcs[i].IP = ips[svc.Key()]; svcs[i].IP == "" {
 			return nil, nil, fmt.Errorf("service %s has no ClusterIP: the topology was not set up before its check", svc.Key())
 		}
 	}
