@@ -20,6 +20,10 @@ type Comparison struct {
 	Same int
 	// OnlyA and OnlyB are the cases one run has and the other has not.
 	OnlyA, OnlyB []string
+	// NotRunA and NotRunB are the cases one run skipped (a run cut short records the cases it
+	// never reached as skipped) and the other gave a verdict: not a changed verdict, and not an
+	// agreement either.
+	NotRunA, NotRunB []string
 }
 
 // ComparedRun is what the comparison says of one run.
@@ -29,6 +33,8 @@ type ComparedRun struct {
 	Suite    time.Duration
 	Lanes    int
 	Verdicts map[Verdict]int
+	// Interrupted is the run's own note when it was cut short.
+	Interrupted string
 }
 
 // VerdictChange is one case whose verdict differs between the two runs.
@@ -54,6 +60,10 @@ func Compare(a, b *Run, la, lb string) Comparison {
 			cmp.OnlyA = append(cmp.OnlyA, ca.Name)
 		case ca.Verdict == cb.Verdict:
 			cmp.Same++
+		case ca.Verdict == Skipped:
+			cmp.NotRunA = append(cmp.NotRunA, ca.Name)
+		case cb.Verdict == Skipped:
+			cmp.NotRunB = append(cmp.NotRunB, ca.Name)
 		default:
 			reason := cb.Reason
 			if reason == "" {
@@ -71,16 +81,16 @@ func Compare(a, b *Run, la, lb string) Comparison {
 }
 
 func compared(r *Run, label string) ComparedRun {
-	out := ComparedRun{Label: label, CNI: strings.TrimSpace(r.CNI.Name + " " + r.CNI.Version), Suite: r.End.Sub(r.Start), Lanes: max(r.Options.Lanes, 1), Verdicts: map[Verdict]int{}}
+	out := ComparedRun{Label: label, CNI: strings.TrimSpace(r.CNI.Name + " " + r.CNI.Version), Suite: r.End.Sub(r.Start), Lanes: max(r.Options.Lanes, 1), Verdicts: map[Verdict]int{}, Interrupted: r.Interrupted}
 	for _, c := range r.Cases {
 		out.Verdicts[c.Verdict]++
 	}
 	return out
 }
 
-// Agree reports whether both runs have the same cases with the same verdicts.
+// Agree reports whether both runs ran the same cases and gave them the same verdicts.
 func (c Comparison) Agree() bool {
-	return len(c.Changed) == 0 && len(c.OnlyA) == 0 && len(c.OnlyB) == 0
+	return len(c.Changed) == 0 && len(c.OnlyA) == 0 && len(c.OnlyB) == 0 && len(c.NotRunA) == 0 && len(c.NotRunB) == 0
 }
 
 // Ratio is how many times longer A's suite took than B's (0 when B's took no time).
@@ -100,12 +110,23 @@ func (c Comparison) Write(w io.Writer) error {
 			cni = "unnamed CNI"
 		}
 		fmt.Fprintf(&b, "%s: %s, %s, suite %s, %s\n", r.Label, cni, plural(r.Lanes, "lane"), r.Suite.Round(time.Second), verdictCounts(r.Verdicts))
+		if r.Interrupted != "" {
+			fmt.Fprintf(&b, "%s was cut short: %s\n", r.Label, r.Interrupted)
+		}
 	}
 	if ratio := c.Ratio(); ratio > 0 {
 		fmt.Fprintf(&b, "suite time %s / %s: %.2f\n", c.A.Label, c.B.Label, ratio)
 	}
 	fmt.Fprintf(&b, "%s with the same verdict, %d changed, %d only in %s, %d only in %s\n",
 		plural(c.Same, "case"), len(c.Changed), len(c.OnlyA), c.A.Label, len(c.OnlyB), c.B.Label)
+	for _, nr := range []struct {
+		label string
+		names []string
+	}{{c.A.Label, c.NotRunA}, {c.B.Label, c.NotRunB}} {
+		if len(nr.names) > 0 {
+			fmt.Fprintf(&b, "%s not run in %s (skipped there, judged in the other): %s\n", plural(len(nr.names), "case"), nr.label, SomeNames(nr.names, 8))
+		}
+	}
 	for _, ch := range c.Changed {
 		fmt.Fprintf(&b, "  changed  %s: %s -> %s", ch.Case, ch.A, ch.B)
 		if ch.Reason != "" {
@@ -121,6 +142,14 @@ func (c Comparison) Write(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// SomeNames lists at most n names, then how many more.
+func SomeNames(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 func verdictCounts(m map[Verdict]int) string {

@@ -37,3 +37,49 @@ func TestCompareListsEveryDifference(t *testing.T) {
 		t.Errorf("a run disagrees with itself")
 	}
 }
+
+func TestCompareKeepsCasesARunNeverReachedApart(t *testing.T) {
+	start := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	full := &Run{Start: start, End: start.Add(time.Hour), Cases: []Case{
+		{Name: "first", Verdict: Pass}, {Name: "second", Verdict: Fail}, {Name: "third", Verdict: Pass},
+	}}
+	cut := &Run{Start: start, End: start.Add(time.Minute), Interrupted: "interrupted (context canceled) after 1 of 3 cases", Cases: []Case{
+		{Name: "first", Verdict: Pass},
+		{Name: "second", Verdict: Skipped, Reason: "the run was interrupted"},
+		{Name: "third", Verdict: Skipped, Reason: "the run was interrupted"},
+	}}
+	cmp := Compare(full, cut, "full", "cut")
+	if len(cmp.Changed) != 0 || cmp.Same != 1 {
+		t.Errorf("changed %v, same %d: a case never reached is no changed verdict", cmp.Changed, cmp.Same)
+	}
+	if len(cmp.NotRunB) != 2 || cmp.NotRunB[0] != "second" || len(cmp.NotRunA) != 0 {
+		t.Errorf("not run: A %v, B %v", cmp.NotRunA, cmp.NotRunB)
+	}
+	if cmp.Agree() {
+		t.Errorf("a run that never reached two cases agrees with one that judged them")
+	}
+	if back := Compare(cut, full, "cut", "full"); len(back.NotRunA) != 2 || len(back.NotRunB) != 0 || len(back.Changed) != 0 {
+		t.Errorf("the other way round: %+v", back)
+	}
+	var out strings.Builder
+	if err := cmp.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"cut was cut short: interrupted (context canceled) after 1 of 3 cases", "2 cases not run in cut (skipped there, judged in the other): second, third"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !Compare(cut, cut, "cut", "cut").Agree() {
+		t.Errorf("a cut run disagrees with itself")
+	}
+}
+
+func TestSomeNamesSaysHowManyItLeftOut(t *testing.T) {
+	if got := SomeNames([]string{"a", "b", "c"}, 2); got != "a, b and 1 more" {
+		t.Errorf("got %q", got)
+	}
+	if got := SomeNames([]string{"a", "b"}, 2); got != "a, b" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -193,7 +193,8 @@ several, gave the same verdicts.`,
 				return envError(err)
 			}
 			if !cmp.Agree() {
-				return mismatchError(fmt.Errorf("the runs disagree: %d verdicts changed, %d cases only in A, %d only in B", len(cmp.Changed), len(cmp.OnlyA), len(cmp.OnlyB)))
+				return mismatchError(fmt.Errorf("the runs disagree: %d verdicts changed, %d cases only in A, %d only in B, %d not run in A, %d not run in B",
+					len(cmp.Changed), len(cmp.OnlyA), len(cmp.OnlyB), len(cmp.NotRunA), len(cmp.NotRunB)))
 			}
 			return nil
 		},

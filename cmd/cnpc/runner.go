@@ -364,7 +364,7 @@ func (r *runner) summarise(ctx context.Context, results string, sel selection, s
 		why += " (" + suiteErr.Error() + ")"
 	}
 	if missing := notRun(run, sel, why, missed, r.own); len(missing) > 0 {
-		r.ph.note("%d of the %d selected cases never ran, recorded as %s: %s", len(missing), len(sel.names), missed, someNames(missing, 5))
+		r.ph.note("%d of the %d selected cases never ran, recorded as %s: %s", len(missing), len(sel.names), missed, reports.SomeNames(missing, 5))
 	}
 	if r.c != nil && r.c.Created() && run.Cluster.KindVersion == "" {
 		// The suite cannot know: only cnpc created the cluster, with its kind library.

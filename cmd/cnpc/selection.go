@@ -100,10 +100,10 @@ func originList(origins []cases.Origin) string {
 func (f *runFlags) describeFilters() string {
 	s := "--cases " + originList(f.origins)
 	if len(f.casePaths) > 0 {
-		s += " with " + someNames(f.casePaths, 3)
+		s += " with " + reports.SomeNames(f.casePaths, 3)
 	}
 	if len(f.caseNames) > 0 {
-		s += " and " + someNames(f.caseNames, 3)
+		s += " and " + reports.SomeNames(f.caseNames, 3)
 	}
 	if f.focus != "" {
 		s += fmt.Sprintf(" --focus %q", f.focus)
@@ -148,14 +148,6 @@ func notRun(run *reports.Run, sel selection, why string, v reports.Verdict, own 
 		run.Cases = append(run.Cases, rc)
 	}
 	return missing
-}
-
-// someNames lists at most n names, then how many more.
-func someNames(names []string, n int) string {
-	if len(names) <= n {
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 // lastLines is the end of a command's output, enough to show why it failed.

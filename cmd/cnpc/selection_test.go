@@ -107,10 +107,10 @@ func TestNotRun(t *testing.T) {
 }
 
 func TestSomeNames(t *testing.T) {
-	if got, want := someNames([]string{"a", "b", "c"}, 2), "a, b and 1 more"; got != want {
+	if got, want := reports.SomeNames([]string{"a", "b", "c"}, 2), "a, b and 1 more"; got != want {
 		t.Errorf("someNames = %q, want %q", got, want)
 	}
-	if got, want := someNames([]string{"a", "b"}, 2), "a, b"; got != want {
+	if got, want := reports.SomeNames([]string{"a", "b"}, 2), "a, b"; got != want {
 		t.Errorf("someNames = %q, want %q", got, want)
 	}
 }
