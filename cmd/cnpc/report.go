@@ -171,9 +171,11 @@ func newReportCompareCommand(s streams) *cobra.Command {
 		Use:   "compare A.json B.json",
 		Short: "compare two runs case by case: changed verdicts, cases only one has, suite times",
 		Long: `Compare reads the results files of two runs and lists every case whose verdict differs, every case
-only one of them has, and both suites' times with their ratio (A / B). It exits 1 when the
-runs disagree: use it to check that two consecutive runs, or a run with one lane and one with
-several, gave the same verdicts.`,
+only one of them has, every case one of them never ran (a run cut short records the cases it
+did not reach as skipped: they are listed apart, not as changed verdicts), and both suites'
+times with their ratio (A / B). It exits 1 when the runs disagree or do not cover the same
+cases: use it to check that two consecutive runs, or a run with one lane and one with several,
+gave the same verdicts.`,
 		Example: `  cnpc report compare reports/out/lanes1/results.json reports/out/lanes4/results.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 2 {
