@@ -35,6 +35,39 @@ type ComparedRun struct {
 	Verdicts map[Verdict]int
 	// Interrupted is the run's own note when it was cut short.
 	Interrupted string
+	// Time says where the cases' time went.
+	Time TimeSplit
+}
+
+// TimeSplit divides the time of a run's cases, summed over the cases (with lanes the sum exceeds
+// the suite's time): what a faster machine, or more lanes, could shorten and what the verdicts'
+// own rules (the stability window) cost whatever the machine.
+type TimeSplit struct {
+	// Cases is the sum of the cases' durations.
+	Cases time.Duration
+	// Converging sums the steps' ConvergeTime: until the first matching round, or the converge
+	// timeout for a step that never matched.
+	Converging time.Duration
+	// Windows sums the stability windows the steps held to their end (matched, not flaky).
+	Windows time.Duration
+}
+
+// Rest is what the cases spent outside converging and windows: topologies, baselines, applying
+// policies, settling and the rounds that straddle a window's end.
+func (t TimeSplit) Rest() time.Duration { return max(t.Cases-t.Converging-t.Windows, 0) }
+
+func timeSplit(r *Run) TimeSplit {
+	var t TimeSplit
+	for _, c := range r.Cases {
+		t.Cases += time.Duration(c.Duration)
+		for _, st := range c.Steps {
+			t.Converging += time.Duration(st.ConvergeTime)
+			if st.Matched && st.Verdict != Flaky && st.Verdict != Error {
+				t.Windows += time.Duration(st.Window)
+			}
+		}
+	}
+	return t
 }
 
 // VerdictChange is one case whose verdict differs between the two runs.
@@ -81,7 +114,7 @@ func Compare(a, b *Run, la, lb string) Comparison {
 }
 
 func compared(r *Run, label string) ComparedRun {
-	out := ComparedRun{Label: label, CNI: strings.TrimSpace(r.CNI.Name + " " + r.CNI.Version), Suite: r.End.Sub(r.Start), Lanes: max(r.Options.Lanes, 1), Verdicts: map[Verdict]int{}, Interrupted: r.Interrupted}
+	out := ComparedRun{Label: label, CNI: strings.TrimSpace(r.CNI.Name + " " + r.CNI.Version), Suite: r.End.Sub(r.Start), Lanes: max(r.Options.Lanes, 1), Verdicts: map[Verdict]int{}, Interrupted: r.Interrupted, Time: timeSplit(r)}
 	for _, c := range r.Cases {
 		out.Verdicts[c.Verdict]++
 	}
@@ -112,6 +145,10 @@ func (c Comparison) Write(w io.Writer) error {
 		fmt.Fprintf(&b, "%s: %s, %s, suite %s, %s\n", r.Label, cni, plural(r.Lanes, "lane"), r.Suite.Round(time.Second), verdictCounts(r.Verdicts))
 		if r.Interrupted != "" {
 			fmt.Fprintf(&b, "%s was cut short: %s\n", r.Label, r.Interrupted)
+		}
+		if t := r.Time; t.Cases > 0 {
+			fmt.Fprintf(&b, "%s: the cases took %s (summed over lanes): converging %s, stability windows %s, the rest %s (set-up, baselines, settling)\n",
+				r.Label, t.Cases.Round(time.Second), t.Converging.Round(time.Second), t.Windows.Round(time.Second), t.Rest().Round(time.Second))
 		}
 	}
 	if ratio := c.Ratio(); ratio > 0 {

@@ -83,3 +83,27 @@ func TestSomeNamesSaysHowManyItLeftOut(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestCompareSplitsTheCasesTime(t *testing.T) {
+	sec := func(n int) Duration { return Duration(time.Duration(n) * time.Second) }
+	r := &Run{Cases: []Case{
+		{Name: "held", Verdict: Pass, Duration: sec(20), Steps: []Step{
+			{ConvergeTime: sec(2), Matched: true, Window: sec(5), Verdict: Pass},
+			{ConvergeTime: sec(1), Matched: true, Window: sec(5), Verdict: Pass},
+		}},
+		{Name: "flaky", Verdict: Flaky, Duration: sec(9), Steps: []Step{{ConvergeTime: sec(3), Matched: true, Window: sec(5), Verdict: Flaky}}},
+		{Name: "never", Verdict: Fail, Duration: sec(32), Steps: []Step{{ConvergeTime: sec(30), Window: sec(5), Verdict: Fail}}},
+	}}
+	got := Compare(r, r, "A", "B").A.Time
+	want := TimeSplit{Cases: 61 * time.Second, Converging: 36 * time.Second, Windows: 10 * time.Second}
+	if got != want || got.Rest() != 15*time.Second {
+		t.Errorf("time split %+v (rest %s), expected %+v (rest 15s): only windows held to their end count", got, got.Rest(), want)
+	}
+	var out strings.Builder
+	if err := Compare(r, r, "A", "B").Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	if want := "A: the cases took 1m1s (summed over lanes): converging 36s, stability windows 10s, the rest 15s"; !strings.Contains(out.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, out.String())
+	}
+}
