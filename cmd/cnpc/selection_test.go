@@ -105,12 +105,3 @@ func TestNotRun(t *testing.T) {
 		t.Errorf("added case = %+v, want %s as an error that never ran, with its features and source", got, second.Name)
 	}
 }
-
-func TestSomeNames(t *testing.T) {
-	if got, want := reports.SomeNames([]string{"a", "b", "c"}, 2), "a, b and 1 more"; got != want {
-		t.Errorf("someNames = %q, want %q", got, want)
-	}
-	if got, want := reports.SomeNames([]string{"a", "b"}, 2), "a, b"; got != want {
-		t.Errorf("someNames = %q, want %q", got, want)
-	}
-}
