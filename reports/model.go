@@ -91,6 +91,9 @@ type Options struct {
 	// Via says how the probes reached the pods: "pod" (their IPs only; empty in runs made before
 	// Services were probed) or "both" (their IPs and their ClusterIP Services, ViaService cells).
 	Via string `json:"via,omitempty"`
+	// SkipHairpin (with Via "both") says no pod probed its own Service: the Service tables have
+	// no hairpin cells.
+	SkipHairpin bool `json:"skipHairpin,omitempty"`
 	// Lanes is how many cases ran at once, each in its own copy of its namespaces (0: one, a run
 	// made before lanes).
 	Lanes int `json:"lanes,omitempty"`

@@ -21,6 +21,8 @@ type Scope struct {
 	// Via is how the probes reached the pods (Options.Via: "" or ViaPods their IPs, ViaBoth their
 	// IPs and their Services).
 	Via string
+	// SkipHairpin: with ViaBoth, no pod probed its own Service (Options.SkipHairpin).
+	SkipHairpin bool
 	// Lanes is how many cases ran at once (0 and 1: one after another).
 	Lanes int
 	// NeverRan counts the selected cases that have no verdict because the suite stopped first.
@@ -44,7 +46,7 @@ const neverRanPrefix = "never ran"
 // that encoding is read back, so those runs compare with today's.
 func (r *Run) Scope() Scope {
 	s := Scope{Cases: strings.Join(r.Options.Cases, ", "), Named: r.Options.Named, Focus: r.Options.Focus, Labels: r.Options.Labels,
-		ConvergeTimeout: r.Options.ConvergeTimeout, ProbeTimeout: r.Options.ProbeTimeout, Attempts: r.Options.Attempts, Via: r.Options.Via, Lanes: r.Options.Lanes}
+		ConvergeTimeout: r.Options.ConvergeTimeout, ProbeTimeout: r.Options.ProbeTimeout, Attempts: r.Options.Attempts, Via: r.Options.Via, SkipHairpin: r.Options.SkipHairpin, Lanes: r.Options.Lanes}
 	if s.Cases == "" && len(s.Named) == 0 {
 		s.Cases, s.Labels = legacyCases(s.Labels)
 	}
@@ -112,7 +114,11 @@ func (s Scope) Rows() []ScopeRow {
 	)
 	if s.Via == ViaBoth {
 		// Only a run that probed Services says so: its cases have Service cells, which can fail them.
-		rows = append(rows, ScopeRow{viaRow, "pod IPs and each pod's ClusterIP Service"})
+		via := "pod IPs and each pod's ClusterIP Service"
+		if s.SkipHairpin {
+			via += ", but not a pod's own (hairpin not probed)"
+		}
+		rows = append(rows, ScopeRow{viaRow, via})
 	}
 	if s.Lanes > 1 {
 		// Only a run with lanes says so: its cases ran side by side, each in its own namespaces.

@@ -36,6 +36,8 @@ func TestScope(t *testing.T) {
 			"cases not recorded · focus ^upstream- · labels none · converge timeout 30s · probe timeout 1s, 1 attempts", "focus ^upstream-"},
 		{"probed through Services too", with(func(o *Options) { o.Cases = []string{"catalog"}; o.Via = ViaBoth }), nil,
 			"cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 1 attempts · via pod IPs and each pod's ClusterIP Service", ""},
+		{"through Services, hairpin not probed", with(func(o *Options) { o.Cases = []string{"catalog"}; o.Via = ViaBoth; o.SkipHairpin = true }), nil,
+			"cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 1 attempts · via pod IPs and each pod's ClusterIP Service, but not a pod's own (hairpin not probed)", ""},
 		{"probed at pod IPs, said so", with(func(o *Options) { o.Cases = []string{"catalog"}; o.Via = ViaPods }), nil,
 			"cases catalog · focus none · labels none · converge timeout 30s · probe timeout 1s, 1 attempts", ""},
 		{"side by side in 4 lanes", with(func(o *Options) { o.Cases = []string{"catalog"}; o.Lanes = 4 }), nil,

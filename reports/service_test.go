@@ -96,6 +96,9 @@ func TestValidateVia(t *testing.T) {
 		{"unknown options.via", func(r *Run) {
 			r.Options.Via = "service"
 		}, []string{`options.via: found "service", expected one of [pod both]`}},
+		{"hairpin skipped in a run that probed no Service", func(r *Run) {
+			r.Options.SkipHairpin = true
+		}, []string{`options.skipHairpin: found true with via "", expected via "both" (only Services have hairpin probes)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,6 +29,9 @@ func (r *Run) Validate() error {
 	if v := r.Options.Via; v != "" && v != ViaPods && v != ViaBoth {
 		add("options.via: found %q, expected one of [%s %s]", v, ViaPods, ViaBoth)
 	}
+	if r.Options.SkipHairpin && r.Options.Via != ViaBoth {
+		add("options.skipHairpin: found true with via %q, expected via %q (only Services have hairpin probes)", r.Options.Via, ViaBoth)
+	}
 	for i, c := range r.Cases {
 		p := fmt.Sprintf("cases[%d]", i)
 		if c.Name == "" {

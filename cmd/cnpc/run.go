@@ -40,6 +40,7 @@ type runFlags struct {
 	suiteTimeout, stabilityWindow        time.Duration
 	longestWindow                        time.Duration
 	grading, via                         string
+	skipHairpin                          bool
 	// caseDirs are --case-dir; args the positional arguments (case files or case names).
 	caseDirs, args []string
 	// casesGiven says --cases was given; without it a run of the user's cases runs only those.
@@ -123,6 +124,7 @@ func (f *runFlags) define(cmd *cobra.Command) {
 	fs.DurationVar(&f.longestWindow, "longest-window", 10*time.Second, "the longest the stability window may grow with the CNI's times to enforce")
 	fs.StringVar(&f.grading, "grading", "api", "how cells the API leaves to the plugin are judged: api (implementation-defined) or upstream (as the upstream e2e tests: an ipBlock matches pod IPs)")
 	fs.StringVar(&f.via, "via", "pod", "how probes reach the pods: pod (their IPs) or both (their IPs, and from every pod a ClusterIP Service in front of each pod)")
+	fs.BoolVar(&f.skipHairpin, "skip-hairpin", false, "with --via both: no pod probes its own Service (hairpin cells are never graded, and on Cilium's per-packet Service load balancing their traffic lets connections the pod's policy denies through)")
 	fs.DurationVar(&f.readyTimeout, "ready-timeout", 5*time.Minute, "how long the cluster may take to become ready")
 	fs.DurationVar(&f.suiteTimeout, "suite-timeout", 12*time.Hour, "how long the whole suite may run (Ginkgo's own default, 1h, cuts --cases all short)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress on stderr")
@@ -187,6 +189,9 @@ func (f *runFlags) check() error {
 	}
 	if f.via != "pod" && f.via != "both" {
 		errs = append(errs, fmt.Errorf("--via: found %q, expected pod or both", f.via))
+	}
+	if f.skipHairpin && f.via != "both" {
+		errs = append(errs, fmt.Errorf("--skip-hairpin: found --via %s, expected --via both (only Services have hairpin probes)", f.via))
 	}
 	if f.existing && (f.reuse || f.nodeImage != "" || len(f.manifests) > 0 || len(f.loadImages) > 0) {
 		errs = append(errs, errors.New("--existing: cannot be combined with --reuse, --node-image, --manifest or --load-image (cnpc does not manage that cluster)"))

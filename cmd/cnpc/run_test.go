@@ -31,6 +31,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"unknown origin", []string{"run", "--cni", "kube-router", "--cases", "catalog,mine"}, exitBadInput, `--cases: found "mine", expected catalog, generated, own or all (comma-separated)`},
 		{"own without files", []string{"run", "--cni", "kube-router", "--cases", "own"}, exitBadInput, "--cases own: own needs case files: CASE.yaml arguments or --case-dir DIR"},
 		{"files left out", []string{"run", "--cni", "kube-router", "--cases", "catalog", "--case-dir", "."}, exitBadInput, "--cases catalog leaves out your case files ("},
+		{"hairpin without Services", []string{"run", "--cni", "cilium", "--skip-hairpin"}, exitBadInput, "--skip-hairpin: found --via pod, expected --via both (only Services have hairpin probes)"},
 		{"unknown flag", []string{"run", "--cnii", "x"}, exitBadInput, "run: unknown flag: --cnii (see cnpc run --help)"},
 		{"single-dash long flag", []string{"run", "-cni", "kube-router"}, exitBadInput, "run: unknown shorthand flag: 'c' in -cni"},
 		{"bad focus", []string{"run", "--cni", "custom", "--focus", "("}, exitBadInput, "--focus: expected a regular expression: error parsing regexp: missing closing )"},
@@ -85,6 +86,11 @@ func TestSuiteArgs(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, r.suiteArgs("v1.3.2", filepath.Join("o", "results.json"))); diff != "" {
 		t.Errorf("suiteArgs (-want +got):\n%s", diff)
+	}
+	r.f.via, r.f.skipHairpin = "both", true
+	args := r.suiteArgs("v1.3.2", filepath.Join("o", "results.json"))
+	if !slices.Contains(args, "--via=both") || !slices.Contains(args, "--skip-hairpin") {
+		t.Errorf("suiteArgs with --via both --skip-hairpin: %q, want both flags passed on", args)
 	}
 }
 

@@ -320,6 +320,9 @@ func (r *runner) suiteArgs(version, results string) []string {
 		// junit.xml is the one cnpc writes, one testcase per case with its diff.
 		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "ginkgo-junit.xml"),
 	}
+	if r.f.skipHairpin {
+		args = append(args, "--skip-hairpin")
+	}
 	for _, n := range r.c.Profile.Notes {
 		args = append(args, "--cni-note="+n)
 	}

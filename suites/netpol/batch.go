@@ -43,19 +43,22 @@ func serviceTargetKey(name string) (cases.PeerKey, bool) {
 
 // WithServices returns copies of batches in which every pod source also probes every Service
 // port of svcs at its ClusterIP, expecting the backend pod's identity. External hosts probe no
-// Service: a ClusterIP is served inside the cluster only.
-func WithServices(batches map[cases.PeerKey]probes.Batch, svcs []cases.Service) map[cases.PeerKey]probes.Batch {
-	var extra []probes.Target
-	for _, svc := range svcs {
-		for _, p := range svc.Ports {
-			t := p.Target()
-			extra = append(extra, probes.Target{Name: servicePrefix + svc.Backend().String(), IP: svc.IP, Port: t.Port, Protocol: t.Protocol, Expect: svc.Backend().String()})
-		}
-	}
+// Service: a ClusterIP is served inside the cluster only. With skipHairpin a pod does not probe
+// its own Service (Options.SkipHairpin).
+func WithServices(batches map[cases.PeerKey]probes.Batch, svcs []cases.Service, skipHairpin bool) map[cases.PeerKey]probes.Batch {
 	out := make(map[cases.PeerKey]probes.Batch, len(batches))
 	for k, b := range batches {
 		if k.IsPod() {
-			b.Targets = append(slices.Clone(b.Targets), extra...)
+			b.Targets = slices.Clone(b.Targets)
+			for _, svc := range svcs {
+				if skipHairpin && svc.Backend() == k {
+					continue
+				}
+				for _, p := range svc.Ports {
+					t := p.Target()
+					b.Targets = append(b.Targets, probes.Target{Name: servicePrefix + svc.Backend().String(), IP: svc.IP, Port: t.Port, Protocol: t.Protocol, Expect: svc.Backend().String()})
+				}
+			}
 		}
 		out[k] = b
 	}

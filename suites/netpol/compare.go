@@ -2,6 +2,7 @@ package netpol
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/cnpc-dev/cnpc/cases"
 	"github.com/cnpc-dev/cnpc/engine"
@@ -54,12 +55,14 @@ type ImplementationDefined func(CellKey) bool
 // error, an unsupported probe is unsupported, and neither is ever a match or a mismatch. Refused
 // and timeout both mean denied: drop versus reject is the plugin's choice.
 func Compare(pred *engine.Prediction, obs *Observation, implDefined ImplementationDefined) (*Comparison, error) {
-	return CompareServices(pred, nil, nil, obs, implDefined)
+	return CompareServices(pred, nil, nil, obs, implDefined, false)
 }
 
 // CompareServices is Compare for a round that also probed Services: svc predicts them and ips
-// holds the ClusterIPs (for the report); nil svc judges the pod cells only.
-func CompareServices(pred *engine.Prediction, svc *engine.ServicePrediction, ips map[cases.PeerKey]string, obs *Observation, implDefined ImplementationDefined) (*Comparison, error) {
+// holds the ClusterIPs (for the report); nil svc judges the pod cells only. With skipHairpin the
+// round did not probe a pod through its own Service (WithServices): those cells are left out of
+// the tables and the judged cells, as cells that were never probed.
+func CompareServices(pred *engine.Prediction, svc *engine.ServicePrediction, ips map[cases.PeerKey]string, obs *Observation, implDefined ImplementationDefined, skipHairpin bool) (*Comparison, error) {
 	c := &Comparison{Predicted: pred.Table(), Observed: obs.Table, Counts: map[reports.Class]int{}}
 	diff, _, err := engine.Diff(c.Predicted, c.Observed, agree)
 	if err != nil {
@@ -76,11 +79,22 @@ func CompareServices(pred *engine.Prediction, svc *engine.ServicePrediction, ips
 		return nil, fmt.Errorf("the round probed no Service")
 	}
 	st := &ServiceTables{Pred: svc, Predicted: svc.Table(), Observed: obs.Services, IPs: ips}
+	results := svc.Results()
+	if skipHairpin {
+		results = slices.DeleteFunc(results, func(r engine.Result) bool { return r.From == r.To })
+		for _, p := range svc.Peers() {
+			for _, t := range svc.Targets() {
+				if err := st.Predicted.Set(p, p, t, engine.CellNone); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	if st.Diff, _, err = engine.Diff(st.Predicted, st.Observed, agree); err != nil {
 		return nil, err
 	}
 	c.Services = st
-	return c, c.judge(svc.Results(), true, obs, implDefined)
+	return c, c.judge(results, true, obs, implDefined)
 }
 
 // diffMarks are the classes the diff shows apart from the mismatches they would otherwise read as.

@@ -46,6 +46,11 @@ type Options struct {
 	Lanes int
 	// Via says whether pods are probed at their IPs only or through their Services too.
 	Via Via
+	// SkipHairpin (with Via both) leaves out the probes of a pod through its own Service. Those
+	// hairpin cells are never graded, but their traffic can change how the CNI treats the pod's
+	// other connections: on Cilium's per-packet Service load balancing it lets connections that
+	// the pod's ingress policy denies through (README.md, "Services").
+	SkipHairpin bool
 }
 
 // DefaultLanes is how many lanes a run has unless told: one per two CPUs. Measured here with
@@ -104,6 +109,9 @@ func (o Options) Validate() error {
 	}
 	if _, err := ParseVia(string(o.Via)); err != nil {
 		errs = append(errs, err)
+	}
+	if o.SkipHairpin && o.Via != ViaBoth {
+		errs = append(errs, fmt.Errorf("--skip-hairpin: found --via %s, expected --via both (only Services have hairpin probes)", o.Via))
 	}
 	return errors.Join(errs...)
 }

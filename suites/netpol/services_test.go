@@ -34,21 +34,31 @@ func TestWithServices(t *testing.T) {
 	topo := twoPods()
 	svcs := ProbedServices(topo, nil)
 	svcs[0].IP, svcs[1].IP = "10.96.0.1", "10.96.0.2"
-	got := WithServices(Batches(topo, time.Second, 1), svcs)
-	wantExtra := []probes.Target{
-		{Name: "service:x/a", IP: "10.96.0.1", Port: 80, Protocol: corev1.ProtocolTCP, Expect: "x/a"},
+	toA := []probes.Target{{Name: "service:x/a", IP: "10.96.0.1", Port: 80, Protocol: corev1.ProtocolTCP, Expect: "x/a"}}
+	toB := []probes.Target{
 		{Name: "service:x/b", IP: "10.96.0.2", Port: 80, Protocol: corev1.ProtocolTCP, Expect: "x/b"},
 		{Name: "service:x/b", IP: "10.96.0.2", Port: 53, Protocol: corev1.ProtocolUDP, Expect: "x/b"},
 	}
-	for src, b := range got {
-		if !src.IsPod() {
-			if len(b.Targets) != 4 {
-				t.Errorf("external %s probes %d targets, want its 4 pod-IP ones: a ClusterIP is served inside the cluster only", src, len(b.Targets))
+	tests := []struct {
+		skipHairpin bool
+		want        map[cases.PeerKey][]probes.Target
+	}{
+		{false, map[cases.PeerKey][]probes.Target{"x/a": append(toA, toB...), "x/b": append(toA, toB...)}},
+		// Without hairpin probes each pod probes every Service but its own.
+		{true, map[cases.PeerKey][]probes.Target{"x/a": toB, "x/b": toA}},
+	}
+	for _, tt := range tests {
+		got := WithServices(Batches(topo, time.Second, 1), svcs, tt.skipHairpin)
+		for src, b := range got {
+			if !src.IsPod() {
+				if len(b.Targets) != 4 {
+					t.Errorf("external %s probes %d targets, want its 4 pod-IP ones: a ClusterIP is served inside the cluster only", src, len(b.Targets))
+				}
+				continue
 			}
-			continue
-		}
-		if diff := cmp.Diff(wantExtra, b.Targets[4:]); diff != "" {
-			t.Errorf("%s: Service targets (-want +got):\n%s", src, diff)
+			if diff := cmp.Diff(tt.want[src], b.Targets[4:]); diff != "" {
+				t.Errorf("skipHairpin %v, %s: Service targets (-want +got):\n%s", tt.skipHairpin, src, diff)
+			}
 		}
 	}
 	for _, name := range []string{"service:x/a", "x/a"} {
@@ -164,7 +174,7 @@ func plugin(pred, via *engine.Prediction) fakeRunner {
 }
 
 // serviceRound runs one real round (Observe and Compare through Services) against the plugin.
-func serviceRound(t *testing.T, policies []networkingv1.NetworkPolicy, g Grading, viaFor func(*engine.Prediction) *engine.Prediction) (*Comparison, *engine.Prediction) {
+func serviceRound(t *testing.T, policies []networkingv1.NetworkPolicy, g Grading, viaFor func(*engine.Prediction) *engine.Prediction, skipHairpin bool) (*Comparison, *engine.Prediction) {
 	t.Helper()
 	topo, svcs := servicePods()
 	pred, err := engine.Predict(ModelTopology(topo), policies)
@@ -177,8 +187,8 @@ func serviceRound(t *testing.T, policies []networkingv1.NetworkPolicy, g Grading
 	}
 	ips := map[cases.PeerKey]string{"x/a": svcs[0].IP, "x/b": svcs[1].IP}
 	f := plugin(pred, viaFor(pred))
-	obs := ObserveServices(context.Background(), f.run, WithServices(Batches(topo, time.Second, 1), svcs), pred.Peers(), pred.Targets(), sp)
-	c, err := CompareServices(pred, sp, ips, obs, ImplementationDefinedServiceCells(pred, sp, g))
+	obs := ObserveServices(context.Background(), f.run, WithServices(Batches(topo, time.Second, 1), svcs, skipHairpin), pred.Peers(), pred.Targets(), sp)
+	c, err := CompareServices(pred, sp, ips, obs, ImplementationDefinedServiceCells(pred, sp, g), skipHairpin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +239,7 @@ func TestServiceRounds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, pred := serviceRound(t, tt.policies, tt.grading, tt.via)
+			c, pred := serviceRound(t, tt.policies, tt.grading, tt.via, false)
 			if got := StepVerdict(Convergence{Final: c}); got != tt.want {
 				t.Errorf("step %s (counts %v), want %s", got, c.Counts, tt.want)
 			}
@@ -270,6 +280,46 @@ func TestServiceRounds(t *testing.T) {
 	}
 }
 
+// With skipHairpin no pod probes its own Service, and nothing reads the missing cells as probed:
+// no judged cell, an empty diagonal in every Service table, and the step passes on the rest.
+func TestServiceRoundWithoutHairpin(t *testing.T) {
+	t.Parallel()
+	same := func(p *engine.Prediction) *engine.Prediction { return p }
+	c, pred := serviceRound(t, egressOnlyToBlock(), GradingAPI, same, true)
+	if got := StepVerdict(Convergence{Final: c}); got != reports.Pass {
+		t.Errorf("step %s (counts %v), want pass", got, c.Counts)
+	}
+	services := 0
+	for _, j := range c.Cells {
+		if j.Key.Service {
+			services++
+			if j.Key.From == j.Key.To {
+				t.Errorf("%s judged (%s), but it was never probed", j.Key, j.Class)
+			}
+		}
+	}
+	if services != 3 {
+		t.Errorf("%d Service cells, want 3 (x/a -> x/b on two ports, x/b -> x/a on one)", services)
+	}
+	tcp80 := engine.Target{Protocol: corev1.ProtocolTCP, Port: 80}
+	for name, table := range map[string]*engine.Table{"predicted": c.Services.Predicted, "observed": c.Services.Observed, "diff": c.Services.Diff} {
+		for _, p := range []cases.PeerKey{"x/a", "x/b"} {
+			if cell, err := table.Get(p, p, tcp80); err != nil || cell != engine.CellNone {
+				t.Errorf("%s Service table, %s -> its own Service TCP/80: %q (%v), want %q", name, p, cell, err, engine.CellNone)
+			}
+		}
+		if cell, _ := table.Get("x/a", "x/b", tcp80); cell == engine.CellNone {
+			t.Errorf("%s Service table lost x/a -> x/b TCP/80", name)
+		}
+	}
+	st := StepRecord(1, "", nil, pred, Convergence{Final: c, Converged: true})
+	for _, cell := range st.Cells {
+		if cell.Via == reports.ViaService && cell.From == cell.To {
+			t.Errorf("the step records %s -> %s %s/%d through its own Service, which was never probed", cell.From, cell.To, cell.Protocol, cell.Port)
+		}
+	}
+}
+
 // Every pod of every built-in case can have its Service: Service names are DNS-1035 labels,
 // stricter than pod names.
 func TestBuiltinPodsCanHaveServices(t *testing.T) {
@@ -290,5 +340,18 @@ func TestBuiltinPodsCanHaveServices(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestSkipHairpinNeedsServices(t *testing.T) {
+	t.Parallel()
+	o := DefaultOptions()
+	o.SkipHairpin = true
+	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), "--skip-hairpin: found --via pod, expected --via both") {
+		t.Errorf("Validate() with --skip-hairpin alone = %v, want it refused", err)
+	}
+	o.Via = ViaBoth
+	if err := o.Validate(); err != nil {
+		t.Errorf("Validate() with --via both --skip-hairpin = %v, want nil", err)
 	}
 }

@@ -296,7 +296,7 @@ func (l *Lane) CheckPredicted(ctx context.Context, topo cases.Topology, pred *en
 	if err != nil {
 		return Convergence{}, err
 	}
-	batches := l.expect(WithServices(Batches(topo, s.Opts.ProbeTimeout, s.Opts.Attempts), svcs))
+	batches := l.expect(WithServices(Batches(topo, s.Opts.ProbeTimeout, s.Opts.Attempts), svcs, s.Opts.SkipHairpin))
 	impl := ImplementationDefinedServiceCells(pred, sp, s.Opts.Grading)
 	ips := map[cases.PeerKey]string{}
 	for _, svc := range svcs {
@@ -307,7 +307,7 @@ func (l *Lane) CheckPredicted(ctx context.Context, topo cases.Topology, pred *en
 		rctx, cancel := context.WithTimeout(ctx, roundTimeout)
 		defer cancel()
 		obs := ObserveServices(rctx, l.run, l.ports.WithSourcePorts(batches), pred.Peers(), pred.Targets(), sp)
-		cmp, err := CompareServices(pred, sp, ips, obs, impl)
+		cmp, err := CompareServices(pred, sp, ips, obs, impl, s.Opts.SkipHairpin)
 		if err != nil {
 			return nil, err
 		}

@@ -57,6 +57,7 @@ func init() {
 		opts.Via = via
 		return err
 	})
+	flag.BoolVar(&opts.SkipHairpin, "skip-hairpin", false, "with --via both: no pod probes its own Service (hairpin cells are never graded, and their traffic can change how a CNI judges the pod's other connections)")
 	flag.StringVar(&opts.RunID, "run-id", "", "id that marks this run's namespaces (default: the start time and a random suffix); cleanup deletes only this run's")
 	flag.DurationVar(&opts.StabilityWindow, "stability-window", opts.StabilityWindow, "least time a step must keep matching after its first match (it grows to twice the CNI's p95 time to enforce)")
 	flag.DurationVar(&opts.LongestWindow, "longest-window", opts.LongestWindow, "the longest stability window the CNI's times to enforce may size")
@@ -199,7 +200,7 @@ func runHeader(o Options) reports.Run {
 		Tool: reports.Tool{Version: version.Version, Commit: version.Commit},
 		CNI:  reports.CNI{Name: o.CNI, Version: o.CNIVersion, Notes: o.CNINotes},
 		Options: reports.Options{ConvergeTimeout: reports.Duration(o.ConvergeTimeout), ProbeTimeout: reports.Duration(o.ProbeTimeout), Attempts: o.Attempts,
-			Grading: string(o.Grading), Via: string(o.Via), Lanes: o.Lanes, StabilityWindow: reports.Duration(o.StabilityWindow), LongestWindow: reports.Duration(o.LongestWindow)},
+			Grading: string(o.Grading), Via: string(o.Via), SkipHairpin: o.SkipHairpin, Lanes: o.Lanes, StabilityWindow: reports.Duration(o.StabilityWindow), LongestWindow: reports.Duration(o.LongestWindow)},
 	}
 }
 
