@@ -22,6 +22,9 @@ func cilium() Profile {
 		// beyond what its readiness probe reports.
 		AgentHealthy: &AgentCommand{Container: "cilium-agent", Command: []string{"cilium-dbg", "status", "--brief"}},
 		Notes:        []string{"built without CAP_SYS_RESOURCE for cilium-agent and clean-cilium-state (this machine's containers cannot have it)"},
+		// Measured here (reports/published/README.md, "Cilium: hairpin traffic"): hack/hairpin-repro.sh,
+		// the 24 cases with and without hairpin probes, and the same cluster on a patched datapath.
+		HairpinNotes: []string{"hairpin probes (each pod through its own ClusterIP Service) are on: with kube-proxy kept, Cilium v1.20.2 load-balances Services per packet, and a new connection to a pod right after that pod's hairpin traffic can skip the pod's ingress policy (on a conntrack miss, bpf_lxc.c tests the loopback flag left by the previous packet's lookup). Predicted-denied cells read as flaky (UDP answered once) or error (TCP handshake, then no answer) are that; --skip-hairpin leaves those probes out"},
 		VersionFrom:  ContainerRef{Kind: "DaemonSet", Namespace: "kube-system", Name: "cilium", Container: "cilium-agent"},
 	}, images.Cilium())
 }

@@ -63,6 +63,9 @@ type Profile struct {
 	AgentHealthy *AgentCommand
 	// Notes say how the profile departs from the CNI's upstream defaults; reports show them.
 	Notes []string
+	// HairpinNotes are shown too when a run probes every pod through its own Service (--via both
+	// without --skip-hairpin): what that traffic is known to do to the CNI's other verdicts.
+	HairpinNotes []string
 	// VersionFrom names the container whose image tag is the CNI's running version.
 	VersionFrom ContainerRef
 	// PostInstall runs after the manifests, e.g. to patch the CNI's DaemonSet; nil for none.

@@ -94,6 +94,41 @@ func TestSuiteArgs(t *testing.T) {
 	}
 }
 
+// A profile's hairpin notes reach the reports of the runs that probe hairpin, and only those.
+func TestHairpinNotes(t *testing.T) {
+	t.Parallel()
+	p := mustProfile(t, "cilium")
+	if len(p.HairpinNotes) == 0 {
+		t.Fatal("the cilium profile has no hairpin note")
+	}
+	hairpin := "--cni-note=" + p.HairpinNotes[0]
+	tests := []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"--via", "both"}, true},
+		{[]string{"--via", "both", "--skip-hairpin"}, false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		f, err := parseRunFlags(append([]string{"--cni", "cilium", "--out-dir", "o"}, tt.args...), streams{Err: &bytes.Buffer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &runner{f: f}
+		if r.c, err = r.cluster(p); err != nil {
+			t.Fatal(err)
+		}
+		args := r.suiteArgs("v1.20.2", filepath.Join("o", "results.json"))
+		if got := slices.Contains(args, hairpin); got != tt.want {
+			t.Errorf("%q: hairpin note passed %v, want %v", tt.args, got, tt.want)
+		}
+		if !slices.Contains(args, "--cni-note="+p.Notes[0]) {
+			t.Errorf("%q: the profile's own note is missing", tt.args)
+		}
+	}
+}
+
 // TestCaseSelection checks how --cases, --case-dir and the positional arguments become the suite's
 // selection flags.
 func TestCaseSelection(t *testing.T) {

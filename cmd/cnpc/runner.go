@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -320,10 +321,13 @@ func (r *runner) suiteArgs(version, results string) []string {
 		// junit.xml is the one cnpc writes, one testcase per case with its diff.
 		"--ginkgo.junit-report=" + filepath.Join(r.f.out, "ginkgo-junit.xml"),
 	}
+	notes := r.c.Profile.Notes
 	if r.f.skipHairpin {
 		args = append(args, "--skip-hairpin")
+	} else if r.f.via == "both" {
+		notes = append(slices.Clip(notes), r.c.Profile.HairpinNotes...)
 	}
-	for _, n := range r.c.Profile.Notes {
+	for _, n := range notes {
 		args = append(args, "--cni-note="+n)
 	}
 	args = append(args, r.f.filterArgs()...)
