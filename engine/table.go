@@ -69,7 +69,7 @@ var cellMeaning = map[Cell]string{
 	CellFlaky:                 "flaky",
 	CellImplementationDefined: "implementation-defined",
 	CellNotGraded:             "not graded",
-	CellNone:                  "port not served",
+	CellNone:                  "port not served, or not probed",
 }
 
 // OutcomeCell is the cell that shows an observed outcome.

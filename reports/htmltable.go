@@ -71,7 +71,8 @@ func newHTMLTable(name, via string, t *engine.Table) htmlTable {
 				if w := cellWords[name][c]; w != "" {
 					title += w
 				} else {
-					title += "port not served"
+					// A Service table's diagonal is empty too when hairpin probes were left out.
+					title += "port not served, or not probed"
 				}
 				row.Cells = append(row.Cells, htmlCell{Char: string(rune(c)), Class: cellClass(c), Title: title})
 			}

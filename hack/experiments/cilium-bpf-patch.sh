@@ -11,7 +11,7 @@
 # as `git apply` reads them), loads it into every node of the kind cluster CLUSTER, points the
 # cilium-agent container of the cilium DaemonSet at it and waits until every agent is ready again.
 # It is an experiment, not a profile: reports of runs on it must say which patch they ran.
-# Undo with: kubectl -n kube-system rollout undo daemonset/cilium.
+# Undo with: kubectl -n kube-system set image daemonset/cilium cilium-agent=<the BASE_IMAGE>.
 set -euo pipefail
 usage="usage: hack/experiments/cilium-bpf-patch.sh CLUSTER KUBECONFIG PATCH"
 cluster=${1:?$usage} kubeconfig=${2:?$usage} patch=${3:?$usage}
